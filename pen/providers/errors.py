@@ -41,6 +41,7 @@ _KEY_PATTERNS = [
     re.compile(r"\bAIza[0-9A-Za-z_\-]{10,}"),  # Google API keys
     re.compile(r"\b(?:gsk|xai|hf|ghp|gho|glpat|nvapi|or)[_-][A-Za-z0-9_\-]{8,}"),
     re.compile(r"[A-Za-z0-9_\-+/]{32,}={0,2}"),  # long opaque tokens
+    re.compile(r"[A-Za-z0-9_\-]*\*{3,}[A-Za-z0-9_\-]*"),  # a key masked by the provider ("abc****wxyz")
 ]
 _KEY_ASSIGN = re.compile(
     r"(?i)\b(bearer\s+|(?:api[_-]?key|key|token|secret|password|x-api-key|x-goog-api-key)\s*[=:]\s*[\"']?)"
@@ -177,6 +178,10 @@ class NetworkError(ProviderError):
 
 def _seconds(value: float) -> str:
     whole = max(1, round(value))
+    if whole >= 2 * 3600:
+        return f"{round(whole / 3600)} hours"
+    if whole >= 120:
+        return f"{round(whole / 60)} minutes"
     return "1 second" if whole == 1 else f"{whole} seconds"
 
 

@@ -177,8 +177,7 @@ class BodyReader:
             return Timeout(f"The provider sent nothing for {self.read_timeout:g} seconds.")
         if isinstance(exc, u3.DecodeError):
             return Unavailable("The provider's answer could not be decoded.", provider_message=redact(str(exc)))
-        return TruncatedStream("The connection to the provider broke before the reply was complete.",
-                               provider_message=type(exc).__name__)
+        return TruncatedStream("The connection to the provider broke before the reply was complete.")
 
     def drain(self, limit: int = READ_SIZE, wait: float = 0.05) -> None:
         """After a stream's terminator: read the body's end briefly so the connection can be reused."""
