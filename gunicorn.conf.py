@@ -1,0 +1,19 @@
+"""gunicorn settings for `make run` and production: threads hold long streams, never the sync worker."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("PEN_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("PEN_THREADS", 64))
+timeout = 30  # gthread: a heartbeat from the worker's main thread, not a per-request limit
+graceful_timeout = int(os.environ.get("PEN_GRACEFUL_TIMEOUT", 30))
+keepalive = 5
+accesslog = os.environ.get("PEN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def when_ready(server):
+    server.log.info("Pen is ready on http://%s", bind)

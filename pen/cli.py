@@ -1,0 +1,67 @@
+"""`flask` commands: upgrade-db, create-admin."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from pen.auth import service
+from pen.auth.forms import PASSWORD_MAX, PASSWORD_MIN
+from pen.database import describe_url
+from pen.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(upgrade_db)
+    app.cli.add_command(create_admin)
+
+
+def check_database() -> None:
+    """Exit with one line naming DATABASE_URL (password hidden) when the database is unreachable."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        url = describe_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+        reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else type(exc).__name__
+        click.echo(f"Error: cannot reach the database at DATABASE_URL={url}: {reason}", err=True)
+        sys.exit(1)
+
+
+@click.command("upgrade-db")
+@with_appcontext
+def upgrade_db() -> None:
+    """Bring the database schema up to date (safe to run at every start)."""
+    check_database()
+    upgrade()
+
+
+@click.command("create-admin")
+@click.option("--email", required=True, help="The admin's email address.")
+@click.option("--name", required=True, help="The admin's display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_admin(email: str, name: str, password_stdin: bool) -> None:
+    """Create an admin account, or make an existing account admin."""
+    check_database()
+    existing = service.find_user_by_email(email)
+    if existing is not None:
+        existing.is_admin = True
+        existing.is_active_account = True
+        db.session.commit()
+        click.echo(f"{existing.email} already exists; it is now an admin.")
+        return
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.UsageError(f"The password must have {PASSWORD_MIN} to {PASSWORD_MAX} characters.")
+    user = service.create_account(name, email, password)
+    user.is_admin = True
+    db.session.commit()
+    service.claim_first_admin(user)
+    click.echo(f"Created admin {user.email}.")
