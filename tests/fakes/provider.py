@@ -416,7 +416,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._pause(scenario.delay, wire, scenario)
             text = BAD_MARK + token if kind == "bad_utf8" and index == 1 else token
             frame = wire.delta(chat, text).replace(BAD_MARK.encode(), b"\xff")
-            self._chunk(_multiline(frame) if kind == "noise" and index == 0 else frame, scenario)
+            self._chunk(_multiline(frame, wire.sse_fields) if kind == "noise" and index == 0 else frame, scenario)
         if kind == "drop":
             self.connection.shutdown(socket.SHUT_WR)  # mid-body: no terminator, no last chunk
             self.close_connection = True
@@ -431,13 +431,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
 
 
-def _multiline(frame: bytes) -> bytes:
-    """Split an SSE event's JSON over two ``data:`` lines (joined with a newline: still valid JSON)."""
+def _multiline(frame: bytes, sse_fields: bool) -> bytes:
+    """Split an SSE event's JSON over two ``data:`` lines (joined with a newline: still valid JSON),
+    and give it ``id:`` and ``retry:`` fields, which clients ignore."""
     start = frame.find(b"data: ")
     comma = frame.find(b",", start)
     if start < 0 or comma < 0:
         return frame
-    return frame[: comma + 1] + b"\ndata: " + frame[comma + 1 :]
+    fields = b"id: 7\nretry: 1000\n" if sse_fields else b""
+    return fields + frame[: comma + 1] + b"\ndata: " + frame[comma + 1 :]
 
 
 class FakeProvider:

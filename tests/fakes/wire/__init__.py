@@ -65,7 +65,9 @@ def text_of(content: Any) -> str:
 class Wire:
     name = ""
     stream_content_type = "text/event-stream"
-    auth_header_names: tuple[str, ...] = ()
+    sse_fields = True
+    """Whether the real service's stream can hold SSE comments and ``id:``/``retry:`` fields
+    (Gemini's cannot: google-genai reads only ``data:`` lines)."""
 
     # -- requests -----------------------------------------------------------------------------
     def check_auth(self, headers: Mapping[str, str], query: Mapping[str, str], key: str | None) -> None:
@@ -113,7 +115,7 @@ class Wire:
 
     def noise(self, chat: FakeChat) -> list[bytes]:
         """Extra frames a client must ignore (unknown events, comments, thinking…)."""
-        return [b": OPENROUTER PROCESSING\n\n", b"id: 7\nretry: 1000\n\n"]
+        return [b": OPENROUTER PROCESSING\n\n"]
 
     def completion(self, chat: FakeChat, text: str, finish: str, usage: Usage | None) -> Any:
         raise NotImplementedError

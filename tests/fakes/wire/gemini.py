@@ -32,6 +32,7 @@ def _usage(usage: Usage | None, final: bool) -> dict[str, int]:
 
 class GeminiWire(Wire):
     name = "gemini"
+    sse_fields = False
 
     def check_auth(self, headers: Mapping[str, str], query: Mapping[str, str], key: str | None) -> None:
         if key is None:
@@ -99,6 +100,9 @@ class GeminiWire(Wire):
         name = type_ or "INTERNAL"
         code = _CODES.get(name, 500)
         return self.sse({"error": {"code": code, "message": message or _MESSAGES.get(code, "Error."), "status": name}})
+
+    def keepalive(self) -> bytes | None:
+        return None  # Gemini sends no comments while it thinks
 
     def noise(self, chat: FakeChat) -> list[bytes]:
         thought = {"candidates": [{"content": {"role": "model", "parts": [{"text": "Thinking, not shown.",
