@@ -10,9 +10,18 @@ threads = int(os.environ.get("PEN_THREADS", 64))
 timeout = 30  # gthread: a heartbeat from the worker's main thread, not a per-request limit
 graceful_timeout = int(os.environ.get("PEN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
+preload_app = True  # import the app once in the master; workers share it copy-on-write
 accesslog = os.environ.get("PEN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def post_fork(server, worker):
+    """A forked worker must not reuse database connections opened before the fork."""
+    from pen.extensions import db
+
+    with worker.app.wsgi().app_context():
+        db.engine.dispose(close=False)
 
 
 def when_ready(server):

@@ -59,10 +59,9 @@ def _load_secrets(app: "Flask") -> None:
 def _init_extensions(app: "Flask") -> None:
     from pen import database, models  # noqa: F401 - models registers the tables on db.metadata
     from pen.auth.session import init_login
-    from pen.extensions import csrf, db, limiter, login_manager, migrate
+    from pen.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(database.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

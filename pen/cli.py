@@ -5,7 +5,6 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,9 +12,11 @@ from pen.auth import service
 from pen.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from pen.database import describe_url
 from pen.extensions import db
+from pen.schema import db_command, upgrade_schema
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(db_command)
     app.cli.add_command(upgrade_db)
     app.cli.add_command(create_admin)
 
@@ -37,7 +38,7 @@ def check_database() -> None:
 def upgrade_db() -> None:
     """Bring the database schema up to date (safe to run at every start)."""
     check_database()
-    upgrade()
+    upgrade_schema()
 
 
 @click.command("create-admin")

@@ -5,12 +5,12 @@ import secrets
 
 import pytest
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
 
 from config import TestConfig
 from pen import create_app
 from pen.extensions import db, limiter
+from pen.schema import upgrade_schema
 from tests.databases import backend_id, configured_backends, create_database, drop_database, empty_tables
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -49,7 +49,7 @@ def _app(database_url, tmp_path_factory):
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     app.test_client_class = PenClient
     with app.app_context():
-        upgrade()
+        upgrade_schema()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -5,12 +5,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from config import TestConfig
 from pen import create_app
 from pen.extensions import db
+from pen.schema import upgrade_schema
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -39,7 +39,7 @@ def live_app(tmp_path_factory):
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}"})
     app.instance_path = str(root)
     with app.app_context():
-        upgrade()
+        upgrade_schema()
     yield app
     with app.app_context():
         db.engine.dispose()

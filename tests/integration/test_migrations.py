@@ -1,12 +1,12 @@
 """Migrations from an empty database, `flask db check`, downgrade and upgrade again, on every backend."""
 
 import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from config import TestConfig
 from pen import create_app
 from pen.extensions import db
+from pen.schema import downgrade_schema, upgrade_schema
 from tests.databases import backend_id, configured_backends, create_database, drop_database
 
 SEED_COLUMNS = {
@@ -42,16 +42,16 @@ def test_upgrade_from_empty_then_no_drift_then_down_and_up_again(empty_database)
         assert [c["name"] for c in inspector.get_unique_constraints("users")] or any(
             i["unique"] for i in inspector.get_indexes("users")
         )
-        downgrade(revision="base")
+        downgrade_schema("base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        upgrade()
+        upgrade_schema()
     assert runner.invoke(args=["db", "check"]).exit_code == 0
 
 
 def test_seed_columns_keep_their_nullability(empty_database):
     app = empty_database
     with app.app_context():
-        upgrade()
+        upgrade_schema()
         inspector = inspect(db.engine)
         nullable = {c["name"]: c["nullable"] for c in inspector.get_columns("users")}
         assert nullable["profileImage"] is True and nullable["email"] is False and nullable["createdAt"] is False
