@@ -1,0 +1,141 @@
+"""Which providers and models a user can use, and with which key.
+
+A user's own connection (`ai_connections` row, `is_shared = false`) wins; otherwise a key the
+admin shared for that provider (`is_shared = true`); providers that need no key work without one.
+Keys are decrypted here and only here, right before a provider call.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from pen.extensions import db
+from pen.models import Connection, Provider, Setting, User
+from pen.security.secrets import UnreadableSecret, reveal
+
+ALLOW_USER_KEYS = "allow_user_keys"
+
+
+class NoKey(Exception):
+    """The user has no usable key for the provider."""
+
+    def __init__(self, provider: str):
+        super().__init__(f"No API key for {provider}. Add one in Settings, or ask your admin to share one.")
+        self.provider = provider
+
+
+class KeyUnreadable(Exception):
+    """The stored key cannot be decrypted with the configured PEN_ENCRYPTION_KEY."""
+
+    def __init__(self, provider: str):
+        super().__init__(f"The stored key for {provider} is unreadable. Re-enter it in Settings.")
+        self.provider = provider
+
+
+class ProviderUnavailable(Exception):
+    """The provider does not exist or the admin disabled it."""
+
+    def __init__(self, provider: str):
+        super().__init__(f"The provider {provider} is disabled or no longer exists. Pick another model.")
+        self.provider = provider
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    provider: Provider
+    models: tuple[str, ...]
+    preferred_model: str | None  # the connection's selected model, else the provider's default
+
+
+def user_keys_allowed() -> bool:
+    setting = db.session.get(Setting, ALLOW_USER_KEYS)
+    return setting is None or setting.value == "1"
+
+
+def enabled_provider(name: str | None) -> Provider:
+    """The enabled provider with this name, or ProviderUnavailable."""
+    provider = db.session.scalars(select(Provider).where(Provider.name == name, Provider.enabled.is_(True))).first()
+    if provider is None:
+        raise ProviderUnavailable(name or "?")
+    return provider
+
+
+def own_connection(user: User, provider_name: str) -> Connection | None:
+    return db.session.scalars(
+        select(Connection)
+        .where(Connection.user_id == user.id, Connection.api_provider == provider_name, Connection.is_shared.is_(False))
+        .order_by(Connection.id.desc())
+    ).first()
+
+
+def shared_connection(provider_name: str) -> Connection | None:
+    return db.session.scalars(
+        select(Connection)
+        .where(Connection.api_provider == provider_name, Connection.is_shared.is_(True))
+        .order_by(Connection.id.desc())
+    ).first()
+
+
+def connection_for(user: User, provider: Provider) -> Connection | None:
+    """The connection whose key a call for this user would use (own first, then shared)."""
+    own = own_connection(user, provider.name) if user_keys_allowed() else None
+    return own or shared_connection(provider.name)
+
+
+def resolve_key(user: User, provider: Provider) -> str | None:
+    """The plain-text key for a call, None when the provider needs none; NoKey / KeyUnreadable otherwise."""
+    connection = connection_for(user, provider)
+    if connection is None:
+        if provider.requires_auth:
+            raise NoKey(provider.name)
+        return None
+    try:
+        return reveal(connection.api_key)
+    except UnreadableSecret as exc:
+        raise KeyUnreadable(provider.name) from exc
+
+
+def usable_providers(user: User) -> list[ProviderChoice]:
+    """Enabled providers the user has a key for (own or shared) or that need none, with their models."""
+    providers = db.session.scalars(select(Provider).where(Provider.enabled.is_(True)).order_by(Provider.name)).all()
+    own = {c.api_provider: c for c in _connections(Connection.user_id == user.id, Connection.is_shared.is_(False))}
+    if not user_keys_allowed():
+        own = {}
+    shared = {c.api_provider: c for c in _connections(Connection.is_shared.is_(True))}
+    choices = []
+    for provider in providers:
+        connection = own.get(provider.name) or shared.get(provider.name)
+        if connection is None and provider.requires_auth:
+            continue
+        models = model_list(provider, connection, user)
+        preferred = (connection.selected_model if connection else None) or provider.default_model or None
+        choices.append(ProviderChoice(provider, models, preferred or (models[0] if models else None)))
+    return choices
+
+
+def model_list(provider: Provider, connection: Connection | None, user: User) -> tuple[str, ...]:
+    """The provider's cached model list, plus the models the user picked that it doesn't list."""
+    models = list(provider.models or [])
+    extras = [provider.default_model, connection.selected_model if connection else None]
+    if user.default_provider == provider.name:
+        extras.append(user.default_model)
+    for model in extras:
+        if model and model not in models:
+            models.append(model)
+    return tuple(sorted(models, key=str.lower))
+
+
+def default_choice(user: User, choices: list[ProviderChoice]) -> tuple[str, str] | None:
+    """(provider name, model) for a new chat: the user's default if usable, else the first usable."""
+    by_name = {choice.provider.name: choice for choice in choices}
+    preferred = by_name.get(user.default_provider or "")
+    if preferred and user.default_model in preferred.models:
+        return preferred.provider.name, user.default_model
+    for choice in ([preferred] if preferred else []) + choices:
+        if choice.preferred_model:
+            return choice.provider.name, choice.preferred_model
+    return None
+
+
+def _connections(*conditions) -> list[Connection]:
+    return db.session.scalars(select(Connection).where(*conditions).order_by(Connection.id)).all()
