@@ -13,6 +13,8 @@ Endpoints (any may be prefixed with ``/base-<label>``; the prefix is stripped an
     gemini     POST /{v1beta,v1}/models/{m}:generateContent, …:streamGenerateContent?alt=sse
                GET /{v1beta,v1}/models                         (/v1/models with x-goog-api-key or ?key=)
     ollama     POST /api/chat (NDJSON unless "stream": false)  GET /api/tags, /api/version
+    /portal…   200 with an HTML page (a captive portal or proxy page instead of the API)
+    other      404 text/plain
 
 Auth is checked like the real services (default key ``sk-test-key-123``): openai
 ``Authorization: Bearer``; anthropic ``x-api-key`` or ``Authorization: Bearer`` plus a valid
@@ -261,6 +263,10 @@ class _Handler(BaseHTTPRequestHandler):
         route = self._route(path, headers, query)
         record.dialect = route[0].name if route else None
         self.server.record(record)
+        if route is None and path.startswith("/portal"):  # a captive portal / proxy login page
+            self._send(200, b"<html><head><title>Sign in to the network</title></head><body>Hi</body></html>",
+                       "text/html; charset=utf-8")
+            return
         if route is None:
             self._send(404, b"404 page not found", "text/plain; charset=utf-8")
             return
@@ -345,6 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
         err = (wire.quota_error() if scenario.kind == "quota"
                else wire.error(status, scenario.message, scenario.type, model=model, retry_after=retry))
         headers = dict(err.headers)
+        if 300 <= err.status < 400:
+            headers["Location"] = "/moved" + self.path
         if scenario.retry_after is not None:
             headers["Retry-After"] = f"{scenario.retry_after:g}"
         if scenario.retry_after_ms is not None:
