@@ -13,6 +13,8 @@ from pen.extensions import db, limiter
 from pen.schema import upgrade_schema
 from tests.databases import backend_id, configured_backends, create_database, drop_database, empty_tables
 
+pytest_plugins = ["tests.fakes.fixtures"]  # fake_provider, fake_spec, fast_settings for every test
+
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 DEFAULT_PASSWORD = "correct horse battery"
 
