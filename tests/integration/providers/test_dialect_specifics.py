@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pen.providers import BadRequest, ProviderSettings, TruncatedStream, complete_chat, list_models, stream_chat
+from pen.providers import (
+    BadRequest,
+    ProviderSettings,
+    TruncatedStream,
+    complete_chat,
+    list_models,
+    stream_chat,
+)
 from tests.fakes.fixtures import FAKE_KEY, fake_spec
 from tests.fakes.scenario import expected_text
 
