@@ -43,11 +43,14 @@ class LineSplitter:
         self._max_line = max_line
 
     def feed(self, data: bytes) -> list[str]:
-        if self._skip_lf and data[:1] == b"\n":
-            data = data[1:]
-        self._skip_lf = False
         if not data:
             return []
+        if self._skip_lf and data[:1] == b"\n":
+            data = data[1:]
+            if not data:
+                self._skip_lf = False
+                return []
+        self._skip_lf = False
         buf = self._buf + data if self._buf else data
         lines: list[str] = []
         pos = 0
