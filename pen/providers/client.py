@@ -19,7 +19,7 @@ from . import transport
 from .dialects import ChatCall, Dialect, HttpRequest, get_dialect
 from .errors import NetworkError, ProviderError, RateLimited, TruncatedStream, Unavailable
 from .events import Completion, Finish, TextDelta
-from .http import open_response, read_json, stream_items
+from .exchange import open_response, read_json, stream_items
 from .settings import ProviderSettings, get_settings
 from .spec import ProviderSpec
 
@@ -179,6 +179,9 @@ def _stream_events(call: ChatCall, api_key: str | None, abort: transport.Abort) 
                     err.retryable = True  # nothing was shown yet: another attempt is safe
                 plan.failed(err)
     except ProviderError as err:
+        if abort.aborted:  # closed while waiting (e.g. out a Retry-After): end quietly
+            record.outcome = "closed"
+            return
         err.scrub(api_key)
         record.failed(err)
         raise
