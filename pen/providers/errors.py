@@ -40,12 +40,12 @@ _KEY_PATTERNS = [
     re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}"),  # OpenAI, Anthropic, masked "sk-proj-****abcd"
     re.compile(r"\bAIza[0-9A-Za-z_\-]{10,}"),  # Google API keys
     re.compile(r"\b(?:gsk|xai|hf|ghp|gho|glpat|nvapi|or)[_-][A-Za-z0-9_\-]{8,}"),
-    re.compile(r"[A-Za-z0-9_\-+/]{32,}={0,2}"),  # long opaque tokens
+    re.compile(r"[A-Za-z0-9_\-]*[A-Za-z0-9]{24,}[A-Za-z0-9_\-]*"),  # opaque tokens (not dashed model names)
     re.compile(r"[A-Za-z0-9_\-]*\*{3,}[A-Za-z0-9_\-]*"),  # a key masked by the provider ("abc****wxyz")
 ]
 _KEY_ASSIGN = re.compile(
-    r"(?i)\b(bearer\s+|(?:api[_-]?key|key|token|secret|password|x-api-key|x-goog-api-key)\s*[=:]\s*[\"']?)"
-    r"[^\s\"'&,;]+"
+    r"(?i)\b(bearer\s+|key=|(?:api[_-]?key|access[_-]?token|token|secret|password|x-api-key|x-goog-api-key)"
+    r"\s*[=:]\s*[\"']?)[^\s\"'&,;]+"
 )
 _URL_QUERY = re.compile(r"(https?://[^\s?#\"'<>]*)\?[^\s\"'<>]*")
 

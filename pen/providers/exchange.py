@@ -105,7 +105,8 @@ def open_response(call: ChatCall, api_key: str | None, dialect: Dialect, request
         with transport.sending(abort):
             response = transport.get_session(block_private).request(
                 request.method, url, params=request.params or None, json=request.json, headers=headers,
-                stream=True, timeout=timeout, allow_redirects=False, proxies=proxies)
+                stream=True, timeout=timeout, allow_redirects=False, proxies=proxies,
+                verify=transport.environment_verify())
     except requests.RequestException as exc:
         raise _connection_error(exc, url, dialect) from None
     abort.watch_response(response)

@@ -29,7 +29,7 @@ from . import urls
 __all__ = ["Abort", "BlockedConnectionError", "get_session", "sending"]
 
 POOL_CONNECTIONS = 32  # distinct hosts kept
-POOL_MAXSIZE = 256  # idle connections kept per host (hundreds of concurrent streams per process)
+POOL_MAXSIZE = 1024  # connections kept per host: hundreds of concurrent streams per process
 
 
 class BlockedConnectionError(NewConnectionError):
@@ -204,3 +204,8 @@ def get_session(block_private: bool = False) -> requests.Session:
 def environment_proxies(url: str) -> dict[str, str]:
     """``HTTP(S)_PROXY`` / ``NO_PROXY`` from the environment for ``url`` (the session ignores env)."""
     return requests.utils.get_environ_proxies(url)
+
+
+def environment_verify() -> str | bool:
+    """A CA bundle named by ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` (corporate TLS proxies), else True."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True

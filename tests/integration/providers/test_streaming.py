@@ -33,10 +33,11 @@ def test_streamed_text_reassembles_exactly_with_usage(fake_provider, fast_settin
     assert (finish.input_tokens, finish.output_tokens) == expected_usage(model, MESSAGES)
 
 
-def test_invalid_utf8_becomes_a_replacement_character(fake_provider, fast_settings, dialect):
-    text, finish = collect(stream_chat(fake_spec(fake_provider, dialect), FAKE_KEY, "fake-bad-utf8", MESSAGES,
+@pytest.mark.parametrize("model", ["fake-bad-utf8", "fake-bad-utf8?chunk=3"])
+def test_invalid_utf8_becomes_a_replacement_character(fake_provider, fast_settings, dialect, model):
+    text, finish = collect(stream_chat(fake_spec(fake_provider, dialect), FAKE_KEY, model, MESSAGES,
                                        settings=fast_settings))
-    assert text == expected_text("fake-bad-utf8", MESSAGES)
+    assert text == expected_text(model, MESSAGES)
     assert "\ufffd" in text and finish.reason == "stop"
 
 
@@ -179,10 +180,10 @@ def test_extra_headers_from_the_provider_row_are_sent(fake_provider, fast_settin
 
 
 def test_each_event_is_yielded_as_it_arrives(fake_provider, fast_settings, dialect):
-    stream = stream_chat(fake_spec(fake_provider, dialect), FAKE_KEY, "fake-tokens-4?delay=0.15", MESSAGES,
+    stream = stream_chat(fake_spec(fake_provider, dialect), FAKE_KEY, "fake-tokens-4?delay=0.3", MESSAGES,
                          settings=fast_settings)
     started = time.monotonic()
     first = next(stream)
     assert isinstance(first, TextDelta)
-    assert time.monotonic() - started < 0.12  # not buffered until the end (3 × 0.15 s)
+    assert time.monotonic() - started < 0.25  # not buffered until the end (3 × 0.3 s)
     stream.close()

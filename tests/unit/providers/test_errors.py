@@ -132,6 +132,12 @@ def test_redaction_removes_keys_and_url_queries(text):
         assert secret not in cleaned
 
 
+def test_redaction_keeps_model_names_and_ordinary_words():
+    text = ("The model `accounts/fireworks/models/gpt-oss-120b` or claude-sonnet-5-5-20261001-extended-thinking "
+            "does not exist. Invalid key: check it.")
+    assert redact(text) == text
+
+
 def test_str_of_an_error_never_contains_the_key():
     err = AuthError(provider_message=f"bad key {KEY} in https://x.example/v1/chat?key={KEY}", status=401)
     err.scrub("plain-key-value")
