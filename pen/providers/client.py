@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import transport
-from .dialects import ChatCall, Dialect, HttpRequest, get_dialect
+from .dialects import MALFORMED, ChatCall, Dialect, HttpRequest, get_dialect
 from .errors import NetworkError, ProviderError, RateLimited, TruncatedStream, Unavailable
 from .events import Completion, Finish, TextDelta
 from .exchange import open_response, read_json, stream_items
@@ -157,7 +157,7 @@ def _stream_events(call: ChatCall, api_key: str | None, abort: transport.Abort) 
                 response = open_response(call, api_key, dialect, request, base, plan.deadline, abort)
                 reader = stream_items(response, call, dialect, plan.deadline)
                 try:
-                    for event in dialect.parse_stream(iter(reader), call):
+                    for event in dialect.events(iter(reader), call):
                         if isinstance(event, TextDelta) and not started:
                             started, record.first_token = True, time.monotonic()
                         elif isinstance(event, Finish):
@@ -234,7 +234,7 @@ def complete_chat(provider: Any, api_key: str | None, model: str, messages: Sequ
         obj = _json_call(call, api_key, dialect, request, base, deadline, abort)
         try:
             return dialect.parse_completion(obj, call)
-        except (AttributeError, KeyError, IndexError, TypeError) as exc:
+        except MALFORMED as exc:
             raise Unavailable("The provider's answer was not in the expected format.") from exc
 
     return _run("complete", call.settings, call.spec, model, attempt, api_key)
@@ -255,7 +255,7 @@ def list_models(provider: Any, api_key: str | None, *, timeout: Timeouts = None,
                              endpoint="models")
             try:
                 page, token = dialect.parse_models(obj)
-            except (AttributeError, KeyError, IndexError, TypeError) as exc:
+            except MALFORMED as exc:
                 raise Unavailable("The provider's model list was not in the expected format.") from exc
             ids.update(page)
             if not token:

@@ -37,11 +37,11 @@ def _int_or_none(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-def make_finish(raw_reason: str | None, mapping: Mapping[str, str], input_tokens: object = None,
+def make_finish(raw_reason: object, mapping: Mapping[str, str], input_tokens: object = None,
                 output_tokens: object = None) -> Finish:
     """A ``Finish`` with the raw reason normalised through the dialect's ``mapping`` (an entry for
     ``"name"`` also covers ``"name:detail"``, e.g. Gemini's ``prompt_blocked:SAFETY``)."""
-    raw = raw_reason or ""
+    raw = str(raw_reason) if raw_reason else ""
     reason = (mapping.get(raw) or mapping.get(raw.partition(":")[0], OTHER)) if raw else STOP
     return Finish(
         reason=reason,

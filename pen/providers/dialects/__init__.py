@@ -13,14 +13,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ProviderError, TruncatedStream, error_for, parse_error_fields
+from ..errors import ProviderError, TruncatedStream, Unavailable, error_for, parse_error_fields
 from ..events import Completion, Finish, TextDelta, make_finish
 from ..settings import ProviderSettings
 from ..spec import ProviderSpec
 
-__all__ = ["ChatCall", "Dialect", "HttpRequest", "get_dialect"]
+__all__ = ["MALFORMED", "ChatCall", "Dialect", "HttpRequest", "get_dialect"]
 
 Event = TextDelta | Finish
+MALFORMED = (AttributeError, KeyError, IndexError, TypeError, ValueError)
+"""What reading an unexpected JSON shape raises; turned into ``Unavailable``, never let through."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,14 @@ class Dialect:
     def parse_stream(self, items: Iterator[Any], call: ChatCall) -> Iterator[Event]:
         """Events from the stream's items; raises ``TruncatedStream`` if the terminator never came."""
         raise NotImplementedError
+
+    def events(self, items: Iterator[Any], call: ChatCall) -> Iterator[Event]:
+        """``parse_stream``, with a malformed event (a wrong JSON shape) raised as a typed error."""
+        try:
+            yield from self.parse_stream(items, call)
+        except MALFORMED as exc:
+            raise Unavailable("The provider's stream was not in the expected format.",
+                              provider_message=type(exc).__name__) from exc
 
     def parse_completion(self, obj: Any, call: ChatCall) -> Completion:
         raise NotImplementedError

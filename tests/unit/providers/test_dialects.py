@@ -155,3 +155,21 @@ def test_model_listings_of_every_shape():
     assert get_dialect("gemini").parse_models(gemini) == (["g"], "t2")
     assert get_dialect("ollama").parse_models({"models": [{"name": "a:latest"}, {"model": "b:7b"}]}) == \
         (["a:latest", "b:7b"], None)
+
+
+@pytest.mark.parametrize(("style", "items"), [
+    ("anthropic", sse(("message_start", {"type": "message_start", "message": "not an object"}))),
+    ("anthropic", sse(("content_block_delta", {"type": "content_block_delta", "delta": ["x"]}))),
+    ("gemini", sse(("", {"candidates": [{"content": "not an object"}]}))),
+    ("ollama", ['{"message": "text", "done": false}']),
+])
+def test_unexpected_json_shapes_become_a_typed_error(style, items):
+    with pytest.raises(Unavailable, match="not in the expected format"):
+        list(get_dialect(style).events(iter(items), call(style)))
+
+
+def test_odd_but_harmless_values_are_tolerated():
+    events = list(get_dialect("openai").events(iter(sse(
+        ("", {"choices": [{"delta": {"content": "ok"}, "finish_reason": 7}], "usage": 5}), ("", "[DONE]"))),
+        call("openai")))
+    assert events == [TextDelta("ok"), Finish("other", None, None, False, "7")]
