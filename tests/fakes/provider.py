@@ -28,7 +28,8 @@ Scenario grammar — the model name scripts the answer, so concurrent requests c
     fake, fake-echo        reply "Echo: <last user message>" (one chunk per word)
     fake-tokens-N          N deterministic words (the words depend on the last user message)
     fake-slow              20 words, ttft=0.2, delay=0.05 (override with params)
-    fake-error-S           HTTP status S in the dialect's error shape (429 sends Retry-After: 1)
+    fake-error-S           HTTP status S in the dialect's error shape (429 sends Retry-After: 1
+                           unless a retry_after* param is given; 3xx sends a Location header)
     fake-quota             quota/billing error (openai 429 insufficient_quota, anthropic 429 spend
                            limit, gemini 400 FAILED_PRECONDITION, ollama 402)
     fake-hang              send nothing, not even headers, for ``seconds`` (default 30)
@@ -45,11 +46,12 @@ Scenario grammar — the model name scripts the answer, so concurrent requests c
     fake-filter            a content-filter stop with no text (gemini: a blocked prompt, no candidates)
     fake-bad-utf8          the byte 0xFF is inserted before the second chunk's text
     fake-strict            Mistral-like: 422 extra_forbidden for stream_options/max_completion_tokens
-    fake-models-bare       (listing) a bare JSON array (Together)
-    fake-models-paged      (listing) pages of ``page_size`` (default 2) models
+    models-bare            (for listings, via enqueue) a bare JSON array (Together)
+    models-paged           (for listings, via enqueue) pages of ``page_size`` (default 2) models
 
     params: ttft=S (pause after the headers), delay=S (between chunks), keepalive=S (send
-    keep-alive comments / anthropic pings every S during pauses), tokens=N, text=..., times=N
+    ": keep-alive" comments / anthropic pings every S during pauses; gemini and ollama send
+    nothing, like the real services), tokens=N, text=... (URL-encoded), times=N
     (an error/hang applies to the first N requests with this exact model string only),
     retry_after=S, retry_after_ms=MS, retry_after_date=S (HTTP date S seconds ahead), type=T and
     message=M (error type/status name and text), html=1 (an HTML error page), body=TEXT (a
@@ -59,8 +61,14 @@ Scenario grammar — the model name scripts the answer, so concurrent requests c
 
 A reply is capped at the request's max tokens (one token = one chunk; then finish is "length").
 ``tests.fakes.scenario.expected_text(model, messages, max_tokens)`` computes the exact reply.
-Python API: ``FakeProvider().start()``, ``.url``, ``.base_url(dialect, label)``, ``.requests``,
-``.disconnects``, ``.reset()``, ``.enqueue("error-500", count=1, base="a")``, ``.stop()``.
+Python API: ``FakeProvider().start()``, ``.url``, ``.base_url(dialect, label)``, ``.requests``
+and ``.last_request`` (``RecordedRequest``: method, path, raw_path, query, lower-case headers,
+body, json, base, dialect, model, client_port, disconnected), ``.disconnects`` and
+``.wait_for_disconnects(n, timeout)`` (clients that closed before the fake finished),
+``.api_key`` / ``.auth_required`` (restored by ``.reset()``), ``.stop()``, and
+``.enqueue("error-500", count=1, base="a", **params)``: the next ``count`` requests (only those
+under ``/base-a`` when ``base`` is given) follow that scenario whatever their model — a queued
+scenario wins over the model name; it is the way to script model listings.
 """
 
 from __future__ import annotations
