@@ -19,7 +19,7 @@ from pen.providers import (
     stream_chat,
 )
 from tests.fakes.fixtures import FAKE_KEY, fake_spec, unused_port
-from tests.fakes.scenario import expected_text
+from tests.fakes.scenario import Scenario, expected_text
 
 from .helpers import DIALECTS, MESSAGES, collect, collect_error, first_chunks
 
@@ -135,3 +135,20 @@ def test_retry_after_above_the_cap_is_surfaced_with_the_wait(fake_provider, fast
     assert time.monotonic() - started < 1
     assert err.retry_after == 5 and err.retryable and "5 seconds" in err.user_message
     assert len(fake_provider.requests) == 1
+
+
+@each_dialect
+def test_429_without_retry_after_is_surfaced_at_once(fake_provider, fast_settings, dialect):
+    fake_provider.enqueue(Scenario(kind="error", status=429))
+    _, err = collect_error(stream_chat(fake_spec(fake_provider, dialect), FAKE_KEY, "fake-echo", MESSAGES,
+                                       settings=fast_settings), RateLimited)
+    assert err.retry_after is None and err.retryable
+    assert len(fake_provider.requests) == 1
+
+
+@each_dialect
+def test_unreachable_server_is_a_network_error_naming_the_host(fast_settings, dialect):
+    spec = fake_spec(None, dialect, [f"http://127.0.0.1:{unused_port()}"])
+    _, err = collect_error(stream_chat(spec, FAKE_KEY, "fake-echo", MESSAGES, settings=fast_settings), NetworkError)
+    assert "127.0.0.1" in err.user_message and err.retryable and err.status is None
+    assert ("Is Ollama running" in err.user_message) is (dialect == "ollama")
