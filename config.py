@@ -50,6 +50,7 @@ class Config:
     PEN_ARGON2_MEMORY_COST = env_int("PEN_ARGON2_MEMORY_COST", 65536)  # KiB
     PEN_ARGON2_PARALLELISM = env_int("PEN_ARGON2_PARALLELISM", 4)
     PEN_AVATAR_MAX_BYTES = env_int("PEN_AVATAR_MAX_BYTES", 2 * 1024 * 1024)
+    PEN_IMPORT_MAX_BYTES = env_int("PEN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)  # chat imports (their own body limit)
 
     # Sessions and cookies
     PEN_HTTPS = env_flag("PEN_HTTPS")
@@ -86,6 +87,13 @@ class Config:
     PEN_ANTHROPIC_VERSION = os.environ.get("PEN_ANTHROPIC_VERSION", "2023-06-01")
     PEN_DEFAULT_MAX_TOKENS = env_int("PEN_DEFAULT_MAX_TOKENS", 4096)
 
+    # Chat
+    PEN_MAX_MESSAGE_CHARS = env_int("PEN_MAX_MESSAGE_CHARS", 100_000)
+    PEN_CONTEXT_BUDGET_CHARS = env_int("PEN_CONTEXT_BUDGET_CHARS", 200_000)
+    PEN_SEND_LIMIT = os.environ.get("PEN_SEND_LIMIT", "30 per minute")
+    PEN_AUTO_TITLE = env_flag("PEN_AUTO_TITLE", True)
+    PEN_STREAM_STALE_SECONDS = env_float("PEN_STREAM_STALE_SECONDS", 20.0)
+
     # Static files are served with a content hash in the URL, so they can be cached for long.
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 
@@ -113,6 +121,7 @@ class TestConfig(Config):
     PEN_ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
     LOG_LEVEL = "DEBUG"
+    PEN_AUTO_TITLE = False  # titles are tested on their own; the fake would otherwise rename chats
 
 
 def config_for_environment() -> type[Config]:

@@ -11,7 +11,7 @@ timeout = 30  # gthread: a heartbeat from the worker's main thread, not a per-re
 graceful_timeout = int(os.environ.get("PEN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
 preload_app = True  # import the app once in the master; workers share it copy-on-write
-accesslog = os.environ.get("PEN_ACCESS_LOG", "-")
+accesslog = os.environ.get("PEN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 

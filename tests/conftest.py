@@ -65,6 +65,9 @@ def app(_app):
         empty_tables(db.engine, db.metadata)
     limiter.reset()
     yield _app
+    generations = _app.extensions.get("pen_generations")
+    if generations is not None:  # no reply thread may outlive its test and write into the next one
+        generations.shutdown(timeout=10)
     _app.config.clear()
     _app.config.update(saved)
 

@@ -36,7 +36,9 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}"})
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
+                                  # every browser test signs in from 127.0.0.1
+                                  "PEN_SIGNIN_LIMIT_PER_IP": "1000 per minute", "PEN_SIGNUP_LIMIT_PER_IP": "1000 per hour"})
     app.instance_path = str(root)
     with app.app_context():
         upgrade_schema()
@@ -91,3 +93,47 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def chat_account(live_app, live_server, page, fake_provider):
+    """A user with a key for a provider that points at the fake, signed in on `page`.
+    Returns a callable that registers extra fake models on the provider."""
+    return sign_in_chat_account(live_app, live_server, page, fake_provider)
+
+
+def sign_in_chat_account(live_app, live_server, page, fake_provider):
+    import secrets
+
+    from pen.models import Connection, Provider, User
+    from pen.security.passwords import hash_password
+    from pen.security.secrets import encrypt
+
+    email = f"chat-{secrets.token_hex(4)}@example.com"
+    with live_app.app_context():
+        provider = db.session.scalars(db.select(Provider).where(Provider.name == "Fake")).first()
+        if provider is None:
+            provider = Provider(name="Fake", base_urls=[fake_provider.url + "/v1"], default_model="fake-echo",
+                                auth_header="Authorization: Bearer {key}", api_style="openai", models=["fake-echo"])
+            db.session.add(provider)
+        user = User(name="Browser Chatter", email=email, password=hash_password("correct horse battery"))
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Connection(user_id=user.id, api_provider="Fake", api_key=encrypt("sk-test-key-123")))
+        db.session.commit()
+        provider_id = provider.id
+    page.goto(live_server.url + "/signin")
+    page.fill("#email", email)
+    page.fill("#password", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+    def allow(model: str) -> str:
+        with live_app.app_context():
+            row = db.session.get(Provider, provider_id)
+            if model not in row.models:
+                row.models = [*row.models, model]
+                db.session.commit()
+        return f"{provider_id}:{model}"
+
+    return allow

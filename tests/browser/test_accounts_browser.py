@@ -19,7 +19,9 @@ def test_sign_up_sign_out_sign_in(page, live_server):
     page.fill("#confirm", "correct horse battery")
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "Welcome to Pen, Browser User"
+    assert page.locator("#welcome h2").inner_text() == "What can I help with?"
+    assert "No AI provider is set up for you yet" in page.locator("#welcome").inner_text()
+    assert page.locator(".nav-link:has-text('Browser User')").count() == 1
     screenshot(page, "home-empty")
 
     page.click("text=Sign out")
@@ -34,7 +36,7 @@ def test_sign_up_sign_out_sign_in(page, live_server):
     page.fill("#password", "correct horse battery")
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
-    assert "Welcome to Pen" in page.locator("h1").inner_text()
+    assert page.locator("#welcome h2").is_visible()
     screenshot(page, "home-after-signin")
     assert page.console_errors == []
 

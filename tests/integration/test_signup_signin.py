@@ -21,7 +21,7 @@ def test_first_account_becomes_admin_and_lands_on_home(client, app):
     response = signup(client)
     assert response.status_code == 303 and response.headers["Location"] == "/"
     home = client.get("/")
-    assert home.status_code == 200 and "Welcome to Pen, Ada" in home.text
+    assert home.status_code == 200 and "What can I help with?" in home.text and "Ada" in home.text
     [user] = users(app)
     assert user.is_admin and user.system_flag == "PEN" and user.password.startswith("$argon2id$")
 

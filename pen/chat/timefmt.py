@@ -1,0 +1,57 @@
+"""Times in the reader's time zone (a `tz` cookie set by pen.js), and the chat list's date groups."""
+
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import request
+
+GROUPS = ("Today", "Yesterday", "Previous 7 days", "Older")
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def reader_zone() -> ZoneInfo:
+    name = request.cookies.get("tz", "")
+    if name in _zone_names():
+        try:
+            return ZoneInfo(name)
+        except ZoneInfoNotFoundError:
+            pass
+    return ZoneInfo("UTC")
+
+
+def local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(zone)
+
+
+def group_of(moment: datetime, today: date, zone: ZoneInfo) -> str:
+    day = local(moment, zone).date()
+    if day >= today:
+        return GROUPS[0]
+    if day == today - timedelta(days=1):
+        return GROUPS[1]
+    if day >= today - timedelta(days=7):
+        return GROUPS[2]
+    return GROUPS[3]
+
+
+def short_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return ""
+    when = local(moment, zone)
+    today = datetime.now(zone).date()
+    if when.date() == today:
+        return when.strftime("%H:%M")
+    if when.date() > today - timedelta(days=7):
+        return when.strftime("%a %H:%M")
+    if when.year == today.year:
+        return when.strftime("%-d %b %H:%M")
+    return when.strftime("%-d %b %Y")
+
+
+def iso(moment: datetime | None) -> str:
+    return moment.replace(tzinfo=UTC).isoformat(timespec="seconds") if moment else ""

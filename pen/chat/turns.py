@@ -1,0 +1,158 @@
+"""Writing turns: send, regenerate, edit-and-resend, switch version, and linking legacy chats.
+
+The active branch is one root-to-leaf path: `active` is true exactly on it, and ids grow
+along it (a child is always written after its parent). Every function here commits once.
+"""
+
+from sqlalchemy import bindparam, select, update
+
+from pen.extensions import db
+from pen.models import Chat, Message
+from pen.orm import utcnow
+
+
+class TurnRefused(Exception):
+    """The chat cannot take this action now (a reply is still being written)."""
+
+
+BUSY = "A reply is still being written in this chat. Wait for it, or stop it first."
+
+
+def lock_chat(chat: Chat) -> None:
+    """Take the chat's row lock (an UPDATE works on all three backends), then refuse if a reply
+    is streaming: two sends that race end as one message and one refusal."""
+    db.session.execute(update(Chat).where(Chat.id == chat.id).values(updated_at=utcnow()))
+    streaming = db.session.scalar(
+        select(Message.id).where(Message.chat_id == chat.id, Message.status == "streaming").limit(1)
+    )
+    if streaming is not None:
+        db.session.rollback()
+        raise TurnRefused(BUSY)
+
+
+def active_leaf(chat_id: int) -> Message | None:
+    return db.session.scalars(
+        select(Message).where(Message.chat_id == chat_id, Message.active.is_(True)).order_by(Message.id.desc()).limit(1)
+    ).first()
+
+
+def new_assistant(chat: Chat, parent: Message, provider: str, model: str) -> Message:
+    return Message(chat_id=chat.id, parent_id=parent.id, role="assistant", content="", provider=provider[:100],
+                   model=model, status="streaming", updated_at=utcnow())
+
+
+def send(chat: Chat, text: str, provider: str, model: str) -> tuple[Message, Message]:
+    """Save the user's message and a streaming assistant row in one transaction."""
+    lock_chat(chat)
+    link_legacy_messages(chat.id)
+    parent = active_leaf(chat.id)
+    user_message = Message(chat_id=chat.id, parent_id=parent.id if parent else None, role="user", content=text,
+                           provider=provider[:100], model=model)
+    db.session.add(user_message)
+    db.session.flush()
+    assistant = new_assistant(chat, user_message, provider, model)
+    db.session.add(assistant)
+    remember_choice(chat, provider, model)
+    db.session.commit()
+    return user_message, assistant
+
+
+def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Message:
+    """A new version of an assistant reply, as a sibling; the old one stays reachable."""
+    lock_chat(chat)
+    link_legacy_messages(chat.id)
+    db.session.refresh(message)
+    parent = db.session.get(Message, message.parent_id) if message.parent_id else None
+    if message.role != "assistant" or parent is None:
+        db.session.rollback()
+        raise TurnRefused("Only a reply can be regenerated.")
+    deactivate_from(chat.id, message.id)
+    assistant = new_assistant(chat, parent, provider, model)
+    db.session.add(assistant)
+    remember_choice(chat, provider, model)
+    db.session.commit()
+    return assistant
+
+
+def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> tuple[Message, Message]:
+    """A new version of a user message (a sibling), answered afresh; the old branch stays."""
+    lock_chat(chat)
+    link_legacy_messages(chat.id)
+    db.session.refresh(message)
+    if message.role != "user":
+        db.session.rollback()
+        raise TurnRefused("Only your own messages can be edited.")
+    deactivate_from(chat.id, message.id)
+    user_message = Message(chat_id=chat.id, parent_id=message.parent_id, role="user", content=text,
+                           provider=provider[:100], model=model)
+    db.session.add(user_message)
+    db.session.flush()
+    assistant = new_assistant(chat, user_message, provider, model)
+    db.session.add(assistant)
+    remember_choice(chat, provider, model)
+    db.session.commit()
+    return user_message, assistant
+
+
+def switch_version(chat: Chat, message: Message, target_id: int) -> None:
+    """Show sibling `target_id` instead of `message`, with the newest branch below it."""
+    lock_chat(chat)
+    target = db.session.get(Message, target_id)
+    if target is None or target.chat_id != chat.id or target.parent_id != message.parent_id or target.id == message.id:
+        db.session.rollback()
+        raise TurnRefused("That version does not exist.")
+    deactivate_from(chat.id, message.id)
+    children = _children_by_parent(chat.id, min(message.id, target.id))
+    node = target
+    while node is not None:
+        node.active = True
+        newest = children.get(node.id)
+        node = db.session.get(Message, newest[-1]) if newest else None
+    db.session.commit()
+
+
+def deactivate_from(chat_id: int, message_id: int) -> None:
+    """Take `message_id` and everything below it on the active branch off that branch."""
+    db.session.execute(
+        update(Message)
+        .where(Message.chat_id == chat_id, Message.active.is_(True), Message.id >= message_id)
+        .values(active=False)
+    )
+
+
+def _children_by_parent(chat_id: int, from_id: int) -> dict[int, list[int]]:
+    rows = db.session.execute(
+        select(Message.id, Message.parent_id).where(Message.chat_id == chat_id, Message.id > from_id).order_by(Message.id)
+    ).all()
+    children: dict[int, list[int]] = {}
+    for message_id, parent_id in rows:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(message_id)
+    return children
+
+
+def remember_choice(chat: Chat, provider: str, model: str) -> None:
+    chat.provider, chat.model = provider, model
+    chat.timestamp = utcnow()
+
+
+def link_legacy_messages(chat_id: int) -> int:
+    """Chats written by Wingman have no `parent_id`: link each message to the one before it,
+    once, so branching works on them too. Returns how many rows were linked."""
+    unlinked = db.session.scalar(
+        select(Message.id)
+        .where(Message.chat_id == chat_id, Message.parent_id.is_(None), Message.role != "user")
+        .limit(1)
+    )
+    if unlinked is None:
+        return 0
+    rows = db.session.execute(
+        select(Message.id, Message.parent_id).where(Message.chat_id == chat_id).order_by(Message.id)
+    ).all()
+    links = [{"mid": rows[i].id, "pid": rows[i - 1].id} for i in range(1, len(rows)) if rows[i].parent_id is None]
+    if links:
+        db.session.execute(
+            update(Message.__table__).where(Message.__table__.c.id == bindparam("mid")).values(parent_id=bindparam("pid")),
+            links,
+        )
+    return len(links)

@@ -1,0 +1,121 @@
+"""Regenerate and edit make sibling versions; every version stays reachable; context follows the branch."""
+
+from pen.extensions import db
+from pen.models import Chat, Message
+from tests.integration.chat.conftest import sse_events, text_of
+
+
+def turn(chat_user, text, chat_id=None):
+    chat_user.send(text, chat_id=chat_id).get_data()
+    chat_user.wait()
+    return chat_user.last_chat_id()
+
+
+def active_contents(chat_user, chat_id):
+    return [m.content for m in chat_user.messages(chat_id) if m.active]
+
+
+def regenerate(chat_user, message_id, model="fake-echo"):
+    chat_user.allow(model)
+    body = chat_user.client.post(f"/messages/{message_id}/regenerate", data={"model": chat_user.model(model)},
+                                 htmx=True).get_data(as_text=True)
+    chat_user.wait()
+    return sse_events(body)
+
+
+def test_regenerate_adds_a_version_and_keeps_the_old_one(chat_user):
+    chat_id = turn(chat_user, "hello")
+    first_reply = chat_user.messages()[-1]
+    events = regenerate(chat_user, first_reply.id, model="fake-tokens-3")
+    replies = [m for m in chat_user.messages() if m.role == "assistant"]
+    assert len(replies) == 2 and replies[0].parent_id == replies[1].parent_id
+    assert [r.active for r in replies] == [False, True]
+    assert "2/2" in text_of(events[-1]) and "fake-tokens-3" in events[-1]
+    page = chat_user.client.get(f"/c/{chat_id}").text
+    assert "2/2" in page and "Echo: hello" not in page
+
+
+def test_switching_versions_shows_the_chosen_branch(chat_user):
+    chat_id = turn(chat_user, "hello")
+    original = chat_user.messages()[-1]
+    regenerate(chat_user, original.id, model="fake-tokens-3")
+    new = chat_user.messages()[-1]
+    response = chat_user.client.post(f"/messages/{new.id}/switch", data={"to": original.id}, htmx=True)
+    assert response.status_code == 200 and "1/2" in response.text and "Echo: hello" in response.text
+    assert active_contents(chat_user, chat_id) == ["hello", "Echo: hello"]
+
+
+def test_edit_makes_a_new_branch_and_the_old_one_stays_reachable(chat_user):
+    chat_id = turn(chat_user, "first question")
+    turn(chat_user, "follow up", chat_id)
+    first_question = chat_user.messages()[0]
+    form = chat_user.client.get(f"/messages/{first_question.id}/edit", htmx=True)
+    assert form.status_code == 200 and "first question" in form.text and "<form" in form.text
+    body = chat_user.client.post(f"/messages/{first_question.id}/edit",
+                                 data={"message": "better question", "model": chat_user.model()}, htmx=True)
+    events = sse_events(body.get_data(as_text=True))
+    chat_user.wait()
+    assert "better question" in events[0] and "follow up" not in events[0]  # the list now shows the new branch
+    assert active_contents(chat_user, chat_id) == ["better question", "Echo: better question"]
+    edited = [m for m in chat_user.messages() if m.content == "better question"][0]
+    assert edited.parent_id is None and first_question.parent_id is None
+    page = chat_user.client.get(f"/c/{chat_id}").text
+    assert "2/2" in page
+    back = chat_user.client.post(f"/messages/{edited.id}/switch", data={"to": first_question.id}, htmx=True)
+    assert "follow up" in back.text  # the old branch comes back whole, down to its newest leaf
+    assert active_contents(chat_user, chat_id) == ["first question", "Echo: first question", "follow up",
+                                                   "Echo: follow up"]
+
+
+def test_the_provider_gets_the_chosen_branch_as_context(chat_user):
+    chat_id = turn(chat_user, "version A")
+    original_question = chat_user.messages()[0]
+    chat_user.client.post(f"/messages/{original_question.id}/edit", data={"message": "version B",
+                          "model": chat_user.model()}, htmx=True).get_data()
+    chat_user.wait()
+    chat_user.fake.reset()
+    turn(chat_user, "and then?", chat_id)
+    sent = [m["content"] for m in chat_user.fake.requests[0].json["messages"]]
+    assert sent == ["version B", "Echo: version B", "and then?"]
+
+
+def test_invalid_edit_rerenders_the_form_in_place(chat_user):
+    turn(chat_user, "hello")
+    question = chat_user.messages()[0]
+    response = chat_user.client.post(f"/messages/{question.id}/edit", data={"message": "  "}, htmx=True)
+    assert response.status_code == 422 and response.headers["HX-Retarget"] == f"#msg-{question.id}"
+    assert "Type a message first" in response.text
+    assert len(chat_user.messages()) == 2
+
+
+def test_replies_cannot_be_edited_and_questions_cannot_be_regenerated(chat_user):
+    turn(chat_user, "hello")
+    question, reply = chat_user.messages()
+    assert chat_user.client.post(f"/messages/{reply.id}/edit", data={"message": "x"}, htmx=True).status_code == 409
+    assert chat_user.client.post(f"/messages/{question.id}/regenerate", htmx=True).status_code == 409
+    assert len(chat_user.messages()) == 2
+
+
+def test_switching_to_a_version_that_is_not_a_sibling_is_refused(chat_user):
+    chat_id = turn(chat_user, "hello")
+    question, reply = chat_user.messages(chat_id)
+    response = chat_user.client.post(f"/messages/{reply.id}/switch", data={"to": question.id}, htmx=True)
+    assert response.status_code == 409
+    assert active_contents(chat_user, chat_id) == ["hello", "Echo: hello"]
+
+
+def test_branching_works_on_a_chat_wingman_wrote(chat_user, app):
+    with app.app_context():
+        chat = Chat(user_id=chat_user.user_id, name="From Wingman")
+        db.session.add(chat)
+        db.session.flush()
+        for role, content in [("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "a2")]:
+            db.session.add(Message(chat_id=chat.id, role=role, content=content, provider="OpenAI"))
+        db.session.commit()
+        chat_id, last_reply = chat.id, chat.id and db.session.scalars(db.select(Message.id).order_by(Message.id.desc())).first()
+    page = chat_user.client.get(f"/c/{chat_id}")
+    assert all(text in page.text for text in ("q1", "a1", "q2", "a2"))
+    regenerate(chat_user, last_reply)
+    assert active_contents(chat_user, chat_id) == ["q1", "a1", "q2", "Echo: q2"]
+    sent = [m["content"] for m in chat_user.fake.requests[-1].json["messages"]]
+    assert sent == ["q1", "a1", "q2"]

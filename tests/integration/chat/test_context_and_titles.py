@@ -1,0 +1,83 @@
+"""What the provider is sent (trimmed to a budget), and the title a new chat gets."""
+
+from pen.chat.context import conversation_before
+from pen.chat.titles import clean
+from pen.extensions import db
+from pen.models import Chat, Message
+
+
+def build_chat(app, user_id, turns):
+    with app.app_context():
+        chat = Chat(user_id=user_id, name="c")
+        db.session.add(chat)
+        db.session.flush()
+        parent = None
+        for role, content, status in turns:
+            message = Message(chat_id=chat.id, role=role, content=content, provider="Fake", status=status,
+                              parent_id=parent)
+            db.session.add(message)
+            db.session.flush()
+            parent = message.id
+        reply = Message(chat_id=chat.id, role="assistant", content="", provider="Fake", status="streaming",
+                        parent_id=parent)
+        db.session.add(reply)
+        db.session.commit()
+        return chat.id, reply.id
+
+
+def test_context_is_trimmed_from_the_oldest_side(app, make_user):
+    turns = [("user" if n % 2 == 0 else "assistant", f"{n:02d}" + "x" * 98, "complete") for n in range(10)]
+    turns.append(("user", "latest question", "complete"))
+    chat_id, reply_id = build_chat(app, make_user(), turns)
+    with app.app_context():
+        messages = conversation_before(chat_id, reply_id, budget_chars=450)
+    assert messages[-1] == {"role": "user", "content": "latest question"}
+    assert messages[0]["role"] == "user" and len(messages) <= 5
+    assert all(not m["content"].startswith("00") for m in messages)
+
+
+def test_the_latest_message_is_sent_even_over_budget(app, make_user):
+    chat_id, reply_id = build_chat(app, make_user(), [("user", "y" * 5000, "complete")])
+    with app.app_context():
+        assert conversation_before(chat_id, reply_id, budget_chars=100) == [{"role": "user", "content": "y" * 5000}]
+
+
+def test_failed_and_empty_replies_are_left_out_and_same_roles_merged(app, make_user):
+    turns = [("user", "q1", "complete"), ("assistant", "partial", "error"), ("user", "q1 again", "complete"),
+             ("assistant", "", "stopped"), ("user", "q3", "complete")]
+    chat_id, reply_id = build_chat(app, make_user(), turns)
+    with app.app_context():
+        assert conversation_before(chat_id, reply_id, budget_chars=10_000) == [
+            {"role": "user", "content": "q1\n\nq1 again\n\nq3"}]
+
+
+def test_a_new_chat_gets_a_refined_title_once_the_reply_is_done(chat_user, app):
+    app.config["PEN_AUTO_TITLE"] = True
+    chat_user.send("what is the capital of France").get_data()
+    chat_user.wait()
+    import time
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and chat_user.chats()[0].name == "what is the capital of France":
+        time.sleep(0.05)
+    title_request = chat_user.fake.requests[-1].json
+    assert "short title" in title_request["messages"][0]["content"]
+    assert chat_user.chats()[0].name.startswith("Echo: Write a short title")  # the fake echoes the prompt
+
+
+def test_a_renamed_chat_keeps_the_users_title(chat_user, app):
+    app.config["PEN_AUTO_TITLE"] = True
+    chat_user.send("original", model="fake-slow?ttft=0.3").get_data()
+    chat_id = chat_user.last_chat_id()
+    chat_user.client.post(f"/c/{chat_id}/rename", data={"name": "Mine"}, htmx=True)
+    chat_user.wait()
+    import time
+
+    time.sleep(0.5)
+    assert chat_user.chats()[0].name == "Mine"
+
+
+def test_titles_are_cleaned():
+    assert clean('"Capital of France."\nmore') == "Capital of France"
+    assert clean("Title: **Trip planning**") == "Trip planning"
+    assert clean("   ") == ""
