@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pen.auth import service
 from pen.auth.forms import PASSWORD_MAX, PASSWORD_MIN
+from pen.data.commands import adopt_command, adopting, import_nova_command, secure_legacy_command
 from pen.database import describe_url
 from pen.extensions import db
 from pen.schema import db_command, upgrade_schema
@@ -19,6 +20,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_command)
     app.cli.add_command(upgrade_db)
     app.cli.add_command(create_admin)
+    app.cli.add_command(adopt_command)
+    app.cli.add_command(secure_legacy_command)
+    app.cli.add_command(import_nova_command)
 
 
 def check_database() -> None:
@@ -36,9 +40,10 @@ def check_database() -> None:
 @click.command("upgrade-db")
 @with_appcontext
 def upgrade_db() -> None:
-    """Bring the database schema up to date (safe to run at every start)."""
+    """Bring the database schema up to date (safe to run at every start; adopts a Wingman database)."""
     check_database()
-    upgrade_schema()
+    with adopting():
+        upgrade_schema()
 
 
 @click.command("create-admin")

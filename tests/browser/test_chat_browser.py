@@ -169,3 +169,51 @@ def test_chat_page_screenshots(browser, live_server, live_app, fake_provider, sc
     wait_done(page)
     screenshot(page, f"chat-{scheme}-{width}")
     context.close()
+
+
+def test_older_messages_load_on_scroll_up_and_the_view_stays_put(page, live_app, chat_account):
+    from pen.extensions import db
+    from pen.models import Chat, Message, User
+
+    send(page, chat_account, "seed a chat")
+    wait_done(page)
+    chat_id = int(page.url.rsplit("/", 1)[1])
+    with live_app.app_context():  # grow it to 130 messages
+        chat = db.session.get(Chat, chat_id)
+        parent = db.session.scalars(db.select(Message.id).where(Message.chat_id == chat.id).order_by(Message.id.desc())).first()
+        for n in range(128):
+            message = Message(chat_id=chat.id, role="user" if n % 2 == 0 else "assistant", content=f"filler {n}",
+                              provider="Fake", model="fake-echo", parent_id=parent)
+            db.session.add(message)
+            db.session.flush()
+            parent = message.id
+        db.session.commit()
+        assert db.session.get(User, chat.user_id)
+    page.reload()
+    assert page.locator("#messages .msg").count() == 50
+    anchor = page.locator("#messages .msg").first
+    anchor_text = anchor.inner_text()
+    anchor.scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('chat-scroll').scrollTop -= 5000")  # to the top: the loader shows
+    wait_until(page, "document.querySelectorAll('#messages .msg').length === 100")
+    top_before = page.evaluate("document.querySelector('#messages .msg:nth-child(51)') !== null")
+    assert top_before
+    box = page.locator("#messages .msg", has_text=anchor_text).first.bounding_box()
+    assert box is not None and -50 < box["y"] < 860, "the message that was in view is still in view"
+
+
+def test_copy_buttons_copy_code_and_whole_replies(browser, live_server, live_app, fake_provider):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.console_errors = []
+    allow = sign_in_chat_account(live_app, live_server, page, fake_provider)
+    send(page, allow, "code:\n\n```python\nprint('copied')\n```")
+    wait_done(page)
+    page.click(f"{LAST_REPLY} [data-copy-code]")
+    wait_until(page, "document.querySelector('[data-copy-code].is-copied') !== null")
+    assert page.evaluate("navigator.clipboard.readText()") == "print('copied')\n"
+    page.hover(LAST_REPLY)
+    page.click(f"{LAST_REPLY} [data-copy-message]")
+    assert page.evaluate("navigator.clipboard.readText()") == "Echo: code:\n\n```python\nprint('copied')\n```"
+    context.close()

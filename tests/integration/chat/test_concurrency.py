@@ -67,3 +67,17 @@ def test_two_tabs_stream_in_two_chats_at_once(chat_user):
     assert len(chat_user.chats()) == 2
     assert all(m.status == "complete" for m in chat_user.messages())
     assert "from a" in bodies["a"] and "from b" in bodies["b"]
+
+
+def test_a_stream_holds_no_database_connection_while_it_waits(chat_user, app):
+    from pen.extensions import db
+
+    response = chat_user.send("wait for it", model="fake-slow?ttft=1.5", buffered=False)
+    chunks = iter(response.response)
+    next(chunks)  # the first event is out; the reply's first token is 1.5 s away
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0
+    for _ in chunks:
+        pass
+    response.close()
+    chat_user.wait()
