@@ -69,10 +69,14 @@ def _init_extensions(app: "Flask") -> None:
 
 
 def _register_blueprints(app: "Flask") -> None:
+    from pen.admin.routes import bp as admin_bp
     from pen.auth.routes import bp as auth_bp
     from pen.chat.routes import bp as chat_bp
     from pen.data.routes import bp as data_bp
+    from pen.settings.routes import bp as settings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(data_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(settings_bp)

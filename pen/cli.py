@@ -1,4 +1,4 @@
-"""`flask` commands: upgrade-db, create-admin."""
+"""`flask` commands: upgrade-db, create-admin, seed-providers, rotate-key."""
 
 import sys
 
@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from pen.admin.commands import rotate_key, seed_providers
 from pen.auth import service
 from pen.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from pen.data.commands import adopt_command, adopting, import_nova_command, secure_legacy_command
@@ -23,6 +24,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(adopt_command)
     app.cli.add_command(secure_legacy_command)
     app.cli.add_command(import_nova_command)
+    app.cli.add_command(seed_providers)
+    app.cli.add_command(rotate_key)
 
 
 def check_database() -> None:

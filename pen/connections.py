@@ -137,5 +137,26 @@ def default_choice(user: User, choices: list[ProviderChoice]) -> tuple[str, str]
     return None
 
 
+# Prefixes that say which provider a key belongs to; at most their first 3 characters are shown.
+KNOWN_KEY_PREFIXES = ("sk-", "pk-", "rk-", "gsk_", "xai-", "AIza", "hf_", "or-", "nvapi-", "glpat-", "ghp_")
+
+
+def mask_key(key: str) -> str:
+    """`sk-…1a2b`: up to 3 characters of a known prefix and the last 4; a short key (< 12) shows
+    only `…` and its last 2 (or fewer). Never the whole key, never more than 4 secret characters."""
+    if len(key) < 12:
+        return "…" + (key[-2:] if len(key) >= 6 else key[-1:] if len(key) >= 3 else "")
+    prefix = next((known[:3] for known in KNOWN_KEY_PREFIXES if key.startswith(known)), "")
+    return f"{prefix}…{key[-4:]}"
+
+
+def masked_key(connection: Connection) -> str:
+    """The connection's key, masked; KeyUnreadable when it cannot be decrypted."""
+    try:
+        return mask_key(reveal(connection.api_key))
+    except UnreadableSecret as exc:
+        raise KeyUnreadable(connection.api_provider) from exc
+
+
 def _connections(*conditions) -> list[Connection]:
     return db.session.scalars(select(Connection).where(*conditions).order_by(Connection.id)).all()
