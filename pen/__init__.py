@@ -60,12 +60,14 @@ def _init_extensions(app: "Flask") -> None:
     from pen import database, models  # noqa: F401 - models registers the tables on db.metadata
     from pen.auth.session import init_login
     from pen.extensions import csrf, db, limiter, login_manager
+    from pen.providers import init_app as init_providers
 
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     init_login(app)
+    init_providers(app)
 
 
 def _register_blueprints(app: "Flask") -> None:

@@ -123,3 +123,17 @@ def test_every_request_gets_a_request_id(client):
     assert len(client.get("/signin").headers["X-Request-ID"]) == 12
     assert client.get("/signin", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
     assert client.get("/signin", headers={"X-Request-ID": "bad id <script>"}).headers["X-Request-ID"] != "bad id <script>"
+
+
+def test_form_fields_never_render_none_attributes(client):
+    page = client.get("/signup").text
+    assert '="None"' not in page and 'aria-describedby="password-hint"' in page
+    errors = client.post("/signup", data={"name": "", "email": "x"}, htmx=True).text
+    assert '="None"' not in errors and 'aria-invalid="true"' in errors
+
+
+def test_provider_settings_come_from_the_config(app):
+    from pen.providers import get_settings
+
+    assert app.extensions["pen.providers"].read_timeout == app.config["PEN_PROVIDER_READ_TIMEOUT"]
+    assert get_settings().connect_timeout == app.config["PEN_PROVIDER_CONNECT_TIMEOUT"]
