@@ -43,10 +43,16 @@ def check_database() -> None:
 @click.command("upgrade-db")
 @with_appcontext
 def upgrade_db() -> None:
-    """Bring the database schema up to date (safe to run at every start; adopts a Wingman database)."""
+    """Bring the database schema up to date (safe to run at every start; adopts a Wingman database),
+    and close replies that a stopped server left `streaming`."""
     check_database()
     with adopting():
         upgrade_schema()
+    from pen.chat.generation import reap_interrupted
+
+    reaped = reap_interrupted(current_app.config["PEN_STREAM_STALE_SECONDS"])
+    if reaped:
+        click.echo(f"Marked {reaped} interrupted repl{'y' if reaped == 1 else 'ies'} as stopped.")
 
 
 @click.command("create-admin")

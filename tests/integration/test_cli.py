@@ -62,3 +62,27 @@ def test_unreachable_database_is_one_line_naming_database_url(tmp_path):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "DATABASE_URL=postgresql+psycopg://postgres:***@127.0.0.1:1/nowhere" in lines[0]
     assert "hunter2" not in result.output and "Traceback" not in result.output
+
+
+def test_upgrade_db_closes_replies_a_stopped_server_left_streaming(runner, app, make_user):
+    from pen.models import Chat, Message
+    from pen.orm import utcnow
+
+    user_id = make_user()
+    with app.app_context():
+        chat = Chat(user_id=user_id, name="c")
+        db.session.add(chat)
+        db.session.flush()
+        stale = Message(chat_id=chat.id, role="assistant", content="half", provider="P", status="streaming",
+                        updated_at=utcnow().replace(year=2020))
+        live = Message(chat_id=chat.id, role="assistant", content="live", provider="P", status="streaming",
+                       updated_at=utcnow())
+        db.session.add_all([stale, live])
+        db.session.commit()
+        stale_id, live_id = stale.id, live.id
+    result = runner.invoke(args=["upgrade-db"])
+    assert result.exit_code == 0 and "Marked 1 interrupted reply as stopped." in result.output
+    with app.app_context():
+        assert db.session.get(Message, stale_id).status == "stopped"
+        assert db.session.get(Message, stale_id).content == "half"
+        assert db.session.get(Message, live_id).status == "streaming"  # a fresh heartbeat: another server's
