@@ -114,10 +114,20 @@ class Versions:
     next_id: int | None
 
 
+def has_unlinked_messages(chat_id: int) -> bool:
+    """Rows Wingman wrote have no `parent_id`: a reply without a parent means a linear legacy chat
+    (Pen links such chats the first time it writes to them; see turns.link_legacy_messages)."""
+    return db.session.scalar(
+        select(Message.id)
+        .where(Message.chat_id == chat_id, Message.parent_id.is_(None), Message.role != "user")
+        .limit(1)
+    ) is not None
+
+
 def versions_for(chat_id: int, messages: list[Message]) -> dict[int, Versions]:
-    """Sibling positions for the messages of one page, in one query."""
+    """Sibling positions for the messages of one page, in one query (two for a legacy chat)."""
     parents = {m.parent_id for m in messages if m.parent_id is not None}
-    has_roots = any(m.parent_id is None for m in messages)
+    has_roots = any(m.parent_id is None for m in messages) and not has_unlinked_messages(chat_id)
     if not parents and not has_roots:
         return {}
     conditions = [Message.parent_id.in_(parents)] if parents else []

@@ -6,6 +6,7 @@ along it (a child is always written after its parent). Every function here commi
 
 from sqlalchemy import bindparam, select, update
 
+from pen.chat.service import has_unlinked_messages
 from pen.extensions import db
 from pen.models import Chat, Message
 from pen.orm import utcnow
@@ -139,12 +140,7 @@ def remember_choice(chat: Chat, provider: str, model: str) -> None:
 def link_legacy_messages(chat_id: int) -> int:
     """Chats written by Wingman have no `parent_id`: link each message to the one before it,
     once, so branching works on them too. Returns how many rows were linked."""
-    unlinked = db.session.scalar(
-        select(Message.id)
-        .where(Message.chat_id == chat_id, Message.parent_id.is_(None), Message.role != "user")
-        .limit(1)
-    )
-    if unlinked is None:
+    if not has_unlinked_messages(chat_id):
         return 0
     rows = db.session.execute(
         select(Message.id, Message.parent_id).where(Message.chat_id == chat_id).order_by(Message.id)

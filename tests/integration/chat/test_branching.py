@@ -119,3 +119,17 @@ def test_branching_works_on_a_chat_wingman_wrote(chat_user, app):
     assert active_contents(chat_user, chat_id) == ["q1", "a1", "q2", "Echo: q2"]
     sent = [m["content"] for m in chat_user.fake.requests[-1].json["messages"]]
     assert sent == ["q1", "a1", "q2"]
+
+
+def test_a_wingman_chat_shows_no_versions_before_anyone_branches_it(chat_user, app):
+    with app.app_context():
+        chat = Chat(user_id=chat_user.user_id, name="From Wingman")
+        db.session.add(chat)
+        db.session.flush()
+        for role, content in [("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "a2")]:
+            db.session.add(Message(chat_id=chat.id, role=role, content=content, provider="OpenAI"))
+        db.session.commit()
+        chat_id = chat.id
+    page = chat_user.client.get(f"/c/{chat_id}").text
+    assert 'class="versions"' not in page
+    assert all(m.parent_id is None for m in chat_user.messages(chat_id))  # viewing rewrites nothing

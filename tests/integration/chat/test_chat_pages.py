@@ -188,3 +188,18 @@ def test_foreign_chat_cannot_be_stopped_from_the_composer(chat_user, foreign):
 @pytest.mark.parametrize("path", ["/c/abc", "/c/-1", "/messages/x/stop", "/c/99999999", "/messages/0"])
 def test_malformed_or_unknown_ids_are_404(chat_user, path):
     assert chat_user.client.get(path).status_code in (404, 405)
+
+
+def test_chat_list_refreshes_when_chats_change_elsewhere(chat_user):
+    for path in ("/", "/profile"):
+        page = chat_user.client.get(path).text
+        nav = page.split('id="chat-list"')[1].split(">")[0]
+        assert 'chats-changed from:body' in nav and 'hx-get="/chats"' in nav
+
+
+def test_chat_page_offers_markdown_and_json_downloads(chat_user, app):
+    chat_id = make_chat(app, chat_user.user_id, "Downloadable", messages=2)
+    page = chat_user.client.get(f"/c/{chat_id}").text
+    for url in (f"/c/{chat_id}/export.md", f"/c/{chat_id}/export.json"):
+        assert f'href="{url}"' in page
+        assert chat_user.client.get(url).status_code == 200
