@@ -42,8 +42,8 @@ def hostile_world(live_app):
             db.session.add(Message(chat_id=chat.id, role="user", content=name, provider="Fake"))
             db.session.add(Prompt(user_id=admin.id, prompt_name=name, prompt_text=payloads[n % len(payloads)]))
             db.session.add(User(name=name, email=f"xss-{tag}-{n}@example.com", password="x"))
-        for n, name in enumerate(names[:60]):
-            db.session.add(Provider(name=f"{name}"[:191], base_urls=["https://example.invalid/v1"],
+        for name in names[:60]:
+            db.session.add(Provider(name=name, base_urls=["https://example.invalid/v1"],
                                     default_model=name[:191], auth_header="x-api-key", api_style="openai",
                                     models=[name[:191]]))
         db.session.commit()
