@@ -75,6 +75,7 @@ def _register_blueprints(app: "Flask") -> None:
     from pen.auth.routes import bp as auth_bp
     from pen.chat.routes import bp as chat_bp
     from pen.data.routes import bp as data_bp
+    from pen.prompts.routes import bp as prompts_bp
     from pen.settings.routes import bp as settings_bp
 
     app.register_blueprint(auth_bp)
@@ -82,3 +83,4 @@ def _register_blueprints(app: "Flask") -> None:
     app.register_blueprint(data_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(settings_bp)
+    app.register_blueprint(prompts_bp)

@@ -51,6 +51,7 @@
 
   // ---------- Keyboard: Enter sends, Shift+Enter new line, Esc stops / cancels / closes ----------
   document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return; // taken already (the "/" prompt picker in prompts.js)
     const field = event.target;
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing && field.matches?.("[data-enter-sends]")) {
       event.preventDefault();
