@@ -94,6 +94,10 @@ class Config:
     PEN_AUTO_TITLE = env_flag("PEN_AUTO_TITLE", True)
     PEN_STREAM_STALE_SECONDS = env_float("PEN_STREAM_STALE_SECONDS", 20.0)
 
+    # Prompt library
+    PEN_PROMPT_MAX_CHARS = env_int("PEN_PROMPT_MAX_CHARS", 100_000)
+    PEN_PROMPT_IMPORT_MAX_BYTES = env_int("PEN_PROMPT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
     # Static files are served with a content hash in the URL, so they can be cached for long.
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 

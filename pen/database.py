@@ -64,3 +64,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_nul(item) for item in value)
+    return value
+
+
+@event.listens_for(Engine, "before_cursor_execute", retval=True)
+def _strip_nul_characters(connection, cursor, statement, parameters, context, executemany):
+    """PostgreSQL cannot store NUL in text; NUL means nothing in chat text. Remove it from every
+    value written, on every backend alike, so a pasted byte or a model's stray NUL never fails a
+    write (a reply's final save included)."""
+    return statement, _without_nul(parameters)

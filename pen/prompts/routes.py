@@ -7,7 +7,6 @@ from flask import Blueprint, Response, current_app, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from config import env_int
 from pen.auth.forms import ActionForm
 from pen.extensions import csrf
 from pen.orm import utcnow
@@ -22,12 +21,6 @@ bp = Blueprint("prompts", __name__, url_prefix="/prompts")
 
 MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers around the file
 CHANGED = "prompts-changed"  # the list reloads itself on this event (HX-Trigger)
-
-
-@bp.record_once
-def configure(state) -> None:
-    state.app.config.setdefault("PEN_PROMPT_MAX_CHARS", env_int("PEN_PROMPT_MAX_CHARS", 100_000))
-    state.app.config.setdefault("PEN_PROMPT_IMPORT_MAX_BYTES", env_int("PEN_PROMPT_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
 
 @bp.before_request

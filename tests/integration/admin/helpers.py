@@ -59,9 +59,10 @@ def as_admin(client, login, admin_id):
 @pytest.fixture(autouse=True)
 def fast_calls(app, fast_settings):
     """Provider calls made by the app use sub-second connect and short read timeouts."""
+    saved = app.extensions.get("pen.providers")
     app.extensions["pen.providers"] = fast_settings
     yield fast_settings
-    app.extensions.pop("pen.providers", None)
+    app.extensions["pen.providers"] = saved  # the session app is shared: put back what the next test expects
 
 
 @pytest.fixture
