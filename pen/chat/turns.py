@@ -47,8 +47,13 @@ def send(chat: Chat, text: str, provider: str, model: str) -> tuple[Message, Mes
     lock_chat(chat)
     link_legacy_messages(chat.id)
     parent = active_leaf(chat.id)
-    user_message = Message(chat_id=chat.id, parent_id=parent.id if parent else None, role="user", content=text,
-                           provider=provider[:100], model=model)
+    return ask(chat, parent.id if parent else None, text, provider, model)
+
+
+def ask(chat: Chat, parent_id: int | None, text: str, provider: str, model: str) -> tuple[Message, Message]:
+    """Write the user's message under `parent_id` and its streaming reply, and commit."""
+    user_message = Message(chat_id=chat.id, parent_id=parent_id, role="user", content=text, provider=provider[:100],
+                           model=model)
     db.session.add(user_message)
     db.session.flush()
     assistant = new_assistant(chat, user_message, provider, model)
@@ -84,15 +89,7 @@ def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> 
         db.session.rollback()
         raise TurnRefused("Only your own messages can be edited.")
     deactivate_from(chat.id, message.id)
-    user_message = Message(chat_id=chat.id, parent_id=message.parent_id, role="user", content=text,
-                           provider=provider[:100], model=model)
-    db.session.add(user_message)
-    db.session.flush()
-    assistant = new_assistant(chat, user_message, provider, model)
-    db.session.add(assistant)
-    remember_choice(chat, provider, model)
-    db.session.commit()
-    return user_message, assistant
+    return ask(chat, message.parent_id, text, provider, model)
 
 
 def switch_version(chat: Chat, message: Message, target_id: int) -> None:

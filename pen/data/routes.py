@@ -1,7 +1,7 @@
 """"Your data" (/settings/data): download everything, import a Pen or ChatGPT export, delete all chats;
 and the per-chat downloads (/c/<id>/export.md, /c/<id>/export.json)."""
 
-from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask import Blueprint, Response, current_app, stream_with_context
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -12,10 +12,10 @@ from pen.data.importers import ImportTooLarge, InvalidImport, megabytes, parse_u
 from pen.extensions import csrf
 from pen.orm import utcnow
 from pen.web.htmx import render
+from pen.web.uploads import accept_upload
 
 bp = Blueprint("data", __name__)
 
-MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers around the file
 
 
 @bp.get("/settings/data")
@@ -36,9 +36,8 @@ def export_all():
 @login_required
 def import_data():
     limit = current_app.config["PEN_IMPORT_MAX_BYTES"]
-    request.max_content_length = limit + MULTIPART_OVERHEAD
     try:
-        csrf.protect()
+        accept_upload(limit)
         form = ImportForm()
         if not form.validate_on_submit():
             return import_fragment(form, status=422)

@@ -14,12 +14,12 @@ from pen.prompts import io, service
 from pen.prompts.forms import ImportForm, PromptForm
 from pen.prompts.variables import variables
 from pen.web.htmx import render
+from pen.web.uploads import accept_upload
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("prompts", __name__, url_prefix="/prompts")
 
-MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers around the file
 CHANGED = "prompts-changed"  # the list reloads itself on this event (HX-Trigger)
 
 
@@ -114,9 +114,8 @@ def export():
 @csrf.exempt  # checked below, once the body limit is this route's own
 def import_file():
     limit = current_app.config["PEN_PROMPT_IMPORT_MAX_BYTES"]
-    request.max_content_length = limit + MULTIPART_OVERHEAD
     try:
-        csrf.protect()
+        accept_upload(limit)
         form = ImportForm()
         if not form.validate_on_submit():
             return import_fragment(form, status=422)
