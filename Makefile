@@ -27,7 +27,8 @@ secrets: $(VENV)/.runtime-installed
 
 run: secrets
 	@$(BIN)/flask upgrade-db
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@$(BIN)/python -m pen.health.ready http://$(HOST):$(PORT) & \
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

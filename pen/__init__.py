@@ -75,9 +75,11 @@ def _register_blueprints(app: "Flask") -> None:
     from pen.auth.routes import bp as auth_bp
     from pen.chat.routes import bp as chat_bp
     from pen.data.routes import bp as data_bp
+    from pen.health.routes import bp as health_bp
     from pen.prompts.routes import bp as prompts_bp
     from pen.settings.routes import bp as settings_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(data_bp)

@@ -1,0 +1,1 @@
+"""Health: `GET /healthz` (routes.py) and the readiness check `make run` prints (ready.py)."""
