@@ -7,7 +7,7 @@ Keys are decrypted here and only here, right before a provider call.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from pen.extensions import db
 from pen.models import Connection, Provider, Setting, User
@@ -98,10 +98,10 @@ def resolve_key(user: User, provider: Provider) -> str | None:
 def usable_providers(user: User) -> list[ProviderChoice]:
     """Enabled providers the user has a key for (own or shared) or that need none, with their models."""
     providers = db.session.scalars(select(Provider).where(Provider.enabled.is_(True)).order_by(Provider.name)).all()
-    own = {c.api_provider: c for c in _connections(Connection.user_id == user.id, Connection.is_shared.is_(False))}
-    if not user_keys_allowed():
-        own = {}
-    shared = {c.api_provider: c for c in _connections(Connection.is_shared.is_(True))}
+    rows = _connections(or_(and_(Connection.user_id == user.id, Connection.is_shared.is_(False)),
+                            Connection.is_shared.is_(True)))  # own and shared keys in one query
+    own = {c.api_provider: c for c in rows if not c.is_shared} if user_keys_allowed() else {}
+    shared = {c.api_provider: c for c in rows if c.is_shared}
     choices = []
     for provider in providers:
         connection = own.get(provider.name) or shared.get(provider.name)

@@ -68,6 +68,7 @@ class Generation:
         self.finish: Finish | None = None
         self.condition = threading.Condition()
         self.stop_event = threading.Event()
+        self.ended = threading.Event()  # set with `done`: lets a relay pause without waking at every delta
         self.saved_version = 0
         self.started = time.monotonic()
         self.first_token_at: float | None = None
@@ -132,6 +133,7 @@ class Generation:
         with self.condition:
             self.done = True
             self.condition.notify_all()
+        self.ended.set()
         self.registry.remove(self)
         if self.turn.auto_title and self.status == "complete" and self.text.strip():
             titles.refine(self.registry.app, self.turn, self.text)  # after the reply is saved and shown

@@ -41,6 +41,10 @@ class LiveSource:
     def snapshot(self) -> Snapshot:
         return self.generation.snapshot()
 
+    def linger(self, seconds: float) -> None:
+        """Let more text arrive for `seconds`; return at once when the reply ends."""
+        self.generation.ended.wait(seconds)
+
 
 class DatabaseSource:
     """A generation running in another process: follow its checkpoints in the database."""
@@ -66,6 +70,9 @@ class DatabaseSource:
             self.version += 1
         return Snapshot(self.version, self.text, row.status != "streaming")
 
+    def linger(self, seconds: float) -> None:
+        time.sleep(seconds)
+
     def wait(self, version: int, timeout: float) -> Snapshot:
         deadline = time.monotonic() + timeout
         while True:
@@ -90,7 +97,7 @@ def relay(source, render_update: Callable[[str], str], render_final: Callable[[]
             continue
         pause = last_sent + interval - time.monotonic()
         if pause > 0:
-            time.sleep(pause)  # let more text arrive: one render for many small deltas
+            source.linger(pause)  # let more text arrive: one render for many small deltas
             snapshot = source.snapshot()
             if snapshot.done:
                 break

@@ -3,13 +3,12 @@ the model and the system prompt. Sending and streaming live in `streams.py`."""
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from pen.auth.forms import ActionForm
 from pen.chat import service, timefmt, views
 from pen.chat.forms import ModelForm, RenameForm, SystemPromptForm
-from pen.chat.generation import reap_interrupted
 from pen.chat.picker import ChoiceError, parse_choice
 from pen.extensions import db
 from pen.web.htmx import redirect_to, render
@@ -30,9 +29,7 @@ def home():
 
 @bp.get("/c/<int:chat_id>")
 def view_chat(chat_id: int):
-    chat = service.get_chat_or_404(chat_id)
-    reap_interrupted(current_app.config["PEN_STREAM_STALE_SECONDS"], chat_id=chat.id)
-    return views.chat_page(chat)
+    return views.chat_page(service.get_chat_or_404(chat_id))  # it also marks a reply left by a stopped server
 
 
 @bp.get("/chats")

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from pen.chat import picker, service, timefmt
 from pen.chat.forms import SendForm
-from pen.chat.generation import messages_table, registry
+from pen.chat.generation import messages_table, reap_interrupted, registry
 from pen.extensions import db
 from pen.models import Chat, Message, Provider
 from pen.rendering import render_markdown
@@ -27,6 +27,10 @@ def chat_page(chat: Chat | None):
     }
     if chat is not None:
         context.update(messages_context(chat))
+        if any(m.status == "streaming" for m in context["messages"]) and reap_interrupted(
+                current_app.config["PEN_STREAM_STALE_SECONDS"], chat_id=chat.id):
+            db.session.expire_all()  # a reply whose server stopped: show it as interrupted
+            context.update(messages_context(chat))
         context["streaming"] = any(m.status == "streaming" for m in context["messages"])
     return render("chat/page.html", **context)
 
