@@ -35,6 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(default: sqlite, plus $BENCH_DATABASE_URL when set)")
     parser.add_argument("--requests", type=int, help="overhead: measured rounds (default 100; quick 30)")
     parser.add_argument("--levels", help="concurrency: comma-separated N (default 1,50,200,500; quick 1,50,200)")
+    parser.add_argument("--stream-model", default=concurrency.MODEL,
+                        help=f"concurrency: the fake model each stream asks for (default {concurrency.MODEL})")
     parser.add_argument("--starts", type=int, help="footprint: cold starts (default 5; quick 3)")
     parser.add_argument("--repeats", type=int, help="pages: requests per page (default 30; quick 10)")
     parser.add_argument("--chats", type=int, default=10_000, help="chats of the big-data user")
@@ -58,7 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def options_for(name: str, args: argparse.Namespace) -> dict:
     return {
         "overhead": {"requests": args.requests, "warmup": min(10, max(2, args.requests // 10))},
-        "concurrency": {"levels": args.levels},
+        "concurrency": {"levels": args.levels, "model": args.stream_model},
         "footprint": {"starts": args.starts},
         "pages": {"repeats": args.repeats},
     }[name]
@@ -66,7 +68,7 @@ def options_for(name: str, args: argparse.Namespace) -> dict:
 
 def run_on(url: str, args: argparse.Namespace) -> Path:
     stream_chats = args.requests + min(10, max(2, args.requests // 10)) + sum(args.levels) + 4 * len(args.levels) + 10
-    with Bench(None if url == "sqlite" else url, models=[overhead.MODEL, concurrency.MODEL, concurrency.WARM_UP_MODEL],
+    with Bench(None if url == "sqlite" else url, models=[overhead.MODEL, args.stream_model, concurrency.WARM_UP_MODEL],
                stream_chats=stream_chats, big_chats=args.chats, big_messages=args.messages,
                keep_workdir=args.keep) as bench:
         print(f"\n== {bench.backend}: seeded {bench.seeded.chats:,} chats and {bench.seeded.messages:,} messages "
