@@ -11,6 +11,7 @@ as the benchmarks), so the profiler sees the request thread: a send up to its fi
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                models=[overhead.MODEL, concurrency.MODEL], stream_chats=args.sends + 10, big_chats=10_000,
                big_messages=5_000) as bench:
         app = bench.app
+        logging.getLogger("pen").setLevel(logging.WARNING)  # one INFO line per provider call otherwise
         app.config.update(PEN_SEND_LIMIT="1000000 per minute")
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         for name, profiler in (("send", profile_sends(bench, app, args.sends)),

@@ -237,7 +237,7 @@ class Bench:
 
         started = time.perf_counter()
         production_hashes = {name: getattr(Config, name) for name in dir(Config) if name.startswith("PEN_ARGON2_")}
-        self.app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": self.database.url, "LOG_LEVEL": "WARNING",
+        self.app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": self.database.url,
                                            **production_hashes})  # no re-hash at the first sign-in
         with self.app.app_context():
             upgrade_schema()
