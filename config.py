@@ -93,6 +93,7 @@ class Config:
     PEN_SEND_LIMIT = os.environ.get("PEN_SEND_LIMIT", "30 per minute")
     PEN_AUTO_TITLE = env_flag("PEN_AUTO_TITLE", True)
     PEN_STREAM_STALE_SECONDS = env_float("PEN_STREAM_STALE_SECONDS", 20.0)
+    PEN_MAX_GENERATIONS = env_int("PEN_MAX_GENERATIONS", 2048)  # replies generated at once per process
 
     # Prompt library
     PEN_PROMPT_MAX_CHARS = env_int("PEN_PROMPT_MAX_CHARS", 100_000)

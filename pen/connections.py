@@ -45,6 +45,7 @@ class ProviderChoice:
     provider: Provider
     models: tuple[str, ...]
     preferred_model: str | None  # the connection's selected model, else the provider's default
+    connection: Connection | None = None  # whose key a call would use; None for a provider needing none
 
 
 def user_keys_allowed() -> bool:
@@ -84,7 +85,11 @@ def connection_for(user: User, provider: Provider) -> Connection | None:
 
 def resolve_key(user: User, provider: Provider) -> str | None:
     """The plain-text key for a call, None when the provider needs none; NoKey / KeyUnreadable otherwise."""
-    connection = connection_for(user, provider)
+    return key_of(provider, connection_for(user, provider))
+
+
+def key_of(provider: Provider, connection: Connection | None) -> str | None:
+    """The plain-text key of `connection` for a call to `provider` (see resolve_key)."""
     if connection is None:
         if provider.requires_auth:
             raise NoKey(provider.name)
@@ -109,7 +114,7 @@ def usable_providers(user: User) -> list[ProviderChoice]:
             continue
         models = model_list(provider, connection, user)
         preferred = (connection.selected_model if connection else None) or provider.default_model or None
-        choices.append(ProviderChoice(provider, models, preferred or (models[0] if models else None)))
+        choices.append(ProviderChoice(provider, models, preferred or (models[0] if models else None), connection))
     return choices
 
 

@@ -11,6 +11,7 @@ the database takes it.
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -73,7 +74,7 @@ class Generation:
         self.started = time.monotonic()
         self.first_token_at: float | None = None
         self._stream = None
-        self.thread = threading.Thread(target=self._run, name=f"pen-gen-{turn.message_id}", daemon=True)
+        self.finished = threading.Event()  # the final state is saved (and the title refined)
 
     @property
     def message_id(self) -> int:
@@ -94,6 +95,15 @@ class Generation:
         stream = self._stream
         if stream is not None:
             stream.close()  # cuts the provider connection at once, from any thread
+
+    def join(self, timeout: float | None = None) -> bool:
+        return self.finished.wait(timeout)
+
+    def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.finished.set()
 
     def _run(self) -> None:
         turn = self.turn
@@ -179,6 +189,7 @@ class Registry:
         self.live: dict[int, Generation] = {}
         self.lock = threading.Lock()
         self.supervisor: threading.Thread | None = None
+        self.workers: ThreadPoolExecutor | None = None
         self.last_checkpoint = 0.0
 
     def start(self, turn: Turn) -> Generation:
@@ -188,7 +199,9 @@ class Registry:
             if self.supervisor is None or not self.supervisor.is_alive():
                 self.supervisor = threading.Thread(target=self._supervise, name="pen-gen-supervisor", daemon=True)
                 self.supervisor.start()
-        generation.thread.start()
+            if self.workers is None:  # started threads are reused: a reply does not wait for one to start
+                self.workers = ThreadPoolExecutor(self.app.config["PEN_MAX_GENERATIONS"], thread_name_prefix="pen-gen")
+        self.workers.submit(generation.run)
         return generation
 
     def get(self, message_id: int) -> Generation | None:
@@ -213,17 +226,17 @@ class Registry:
             generation.stop()
         deadline = time.monotonic() + timeout
         for generation in generations:
-            generation.thread.join(max(0.0, deadline - time.monotonic()))
+            generation.join(max(0.0, deadline - time.monotonic()))
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until no generation is live (tests, graceful shutdown)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
-                threads = [g.thread for g in self.live.values()]
-            if not threads:
+                generations = list(self.live.values())
+            if not generations:
                 return True
-            threads[0].join(max(0.0, min(0.1, deadline - time.monotonic())))
+            generations[0].join(max(0.0, min(0.1, deadline - time.monotonic())))
         return False
 
     def _supervise(self) -> None:

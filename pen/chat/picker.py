@@ -39,7 +39,7 @@ def picker_for(user: User, chat: Chat | None = None) -> Picker:
 
 def _with_model(choice: connections.ProviderChoice, model: str) -> connections.ProviderChoice:
     return connections.ProviderChoice(choice.provider, tuple(sorted({*choice.models, model}, key=str.lower)),
-                                      choice.preferred_model)
+                                      choice.preferred_model, choice.connection)
 
 
 def _value_for(default: tuple[str, str] | None, by_name) -> str | None:
@@ -48,8 +48,9 @@ def _value_for(default: tuple[str, str] | None, by_name) -> str | None:
     return option_value(by_name[default[0]].provider, default[1])
 
 
-def parse_choice(value: str | None, user: User, chat: Chat | None = None) -> tuple[Provider, str]:
-    """The provider and model behind an option value, if this user may use them now."""
+def parse_choice(value: str | None, user: User, chat: Chat | None = None) -> tuple[connections.ProviderChoice, str]:
+    """The provider (with the connection whose key it would use) and the model behind an option
+    value, if this user may use them now."""
     provider_id, _, model = (value or "").partition(":")
     if not provider_id.isdigit() or not model:
         raise ChoiceError("Pick a model first." if connections.usable_providers(user) else NO_PROVIDERS)
@@ -60,7 +61,7 @@ def parse_choice(value: str | None, user: User, chat: Chat | None = None) -> tup
                 allowed.add(chat.model)
             if model not in allowed:
                 raise ChoiceError(f"{model} is not one of {choice.provider.name}'s models. Pick another model.")
-            return choice.provider, model
+            return choice, model
     provider = db.session.get(Provider, int(provider_id))
     if provider is not None and provider.enabled:
         raise ChoiceError(str(connections.NoKey(provider.name)))

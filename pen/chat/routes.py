@@ -86,10 +86,10 @@ def choose_model(chat_id: int):
     if not form.validate_on_submit():
         abort(422)
     try:
-        provider, model = parse_choice(form.model.data, current_user, chat)
+        choice, model = parse_choice(form.model.data, current_user, chat)
     except ChoiceError as exc:
         return views.composer_error(str(exc))
-    chat.provider, chat.model = provider.name, model
+    chat.provider, chat.model = choice.provider.name, model
     db.session.commit()
     return "", 204
 

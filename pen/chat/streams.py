@@ -40,8 +40,8 @@ class Refused(Exception):
 def resolve(form_model: str | None, chat: Chat | None) -> tuple[Provider, str, str | None]:
     """The provider, model and key for a new reply, before anything is written."""
     try:
-        provider, model = parse_choice(form_model, current_user, chat)
-        return provider, model, connections.resolve_key(current_user, provider)
+        choice, model = parse_choice(form_model, current_user, chat)
+        return choice.provider, model, connections.key_of(choice.provider, choice.connection)
     except (ChoiceError, connections.NoKey, connections.KeyUnreadable, connections.ProviderUnavailable) as exc:
         raise Refused(str(exc)) from exc
 
@@ -90,11 +90,13 @@ def send():
         provider, model, key = resolve(form.model.data, chat)
         created = chat is None
         if created:
-            chat = Chat(user_id=current_user.id, name=service.auto_title(form.message.data),
-                        system_prompt=(form.system_prompt.data or "").strip() or None)
+            chat = Chat(user_id=current_user.id, name=service.auto_title(form.message.data), provider=provider.name,
+                        model=model, system_prompt=(form.system_prompt.data or "").strip() or None)
             db.session.add(chat)
             db.session.flush()
-        user_message, assistant = turns.send(chat, form.message.data, provider.name, model)
+            user_message, assistant = turns.ask(chat, None, form.message.data, provider.name, model)
+        else:
+            user_message, assistant = turns.send(chat, form.message.data, provider.name, model)
     except (Refused, turns.TurnRefused) as exc:
         db.session.rollback()
         return views.composer_error(str(exc), 409 if isinstance(exc, turns.TurnRefused) else 422)

@@ -19,16 +19,22 @@ class TurnRefused(Exception):
 BUSY = "A reply is still being written in this chat. Wait for it, or stop it first."
 
 
-def lock_chat(chat: Chat) -> None:
-    """Take the chat's row lock (an UPDATE works on all three backends), then refuse if a reply
-    is streaming: two sends that race end as one message and one refusal."""
-    db.session.execute(update(Chat).where(Chat.id == chat.id).values(updated_at=utcnow()))
-    streaming = db.session.scalar(
-        select(Message.id).where(Message.chat_id == chat.id, Message.status == "streaming").limit(1)
-    )
-    if streaming is not None:
+def lock_chat(chat: Chat, provider: str | None = None, model: str | None = None) -> Message | None:
+    """Take the chat's row lock with the UPDATE that records the activity and the model choice (an
+    UPDATE locks on all three backends), then refuse if a reply is streaming: two sends that race
+    end as one message and one refusal. Returns the active branch's newest message.
+
+    A streaming reply is always that newest message: nothing branches while one streams."""
+    now = utcnow()
+    activity = {"timestamp": now, "provider": provider, "model": model} if provider else {}
+    db.session.execute(update(Chat).where(Chat.id == chat.id).values(updated_at=now, **activity))
+    leaf = active_leaf(chat.id)
+    if leaf is not None and leaf.status == "streaming":
         db.session.rollback()
         raise TurnRefused(BUSY)
+    if leaf is not None and leaf.parent_id is None:
+        link_legacy_messages(chat.id)  # a chat Wingman wrote: link it once, before it branches
+    return leaf
 
 
 def active_leaf(chat_id: int) -> Message | None:
@@ -44,29 +50,26 @@ def new_assistant(chat: Chat, parent: Message, provider: str, model: str) -> Mes
 
 def send(chat: Chat, text: str, provider: str, model: str) -> tuple[Message, Message]:
     """Save the user's message and a streaming assistant row in one transaction."""
-    lock_chat(chat)
-    link_legacy_messages(chat.id)
-    parent = active_leaf(chat.id)
+    parent = lock_chat(chat, provider, model)
     return ask(chat, parent.id if parent else None, text, provider, model)
 
 
 def ask(chat: Chat, parent_id: int | None, text: str, provider: str, model: str) -> tuple[Message, Message]:
-    """Write the user's message under `parent_id` and its streaming reply, and commit."""
+    """Write the user's message under `parent_id` and its streaming reply, and commit (a new chat
+    calls this directly: nothing else can write into a chat that did not exist a moment ago)."""
     user_message = Message(chat_id=chat.id, parent_id=parent_id, role="user", content=text, provider=provider[:100],
                            model=model)
     db.session.add(user_message)
     db.session.flush()
     assistant = new_assistant(chat, user_message, provider, model)
     db.session.add(assistant)
-    remember_choice(chat, provider, model)
     db.session.commit()
     return user_message, assistant
 
 
 def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Message:
     """A new version of an assistant reply, as a sibling; the old one stays reachable."""
-    lock_chat(chat)
-    link_legacy_messages(chat.id)
+    lock_chat(chat, provider, model)
     db.session.refresh(message)
     parent = db.session.get(Message, message.parent_id) if message.parent_id else None
     if message.role != "assistant" or parent is None:
@@ -75,15 +78,13 @@ def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Messa
     deactivate_from(chat.id, message.id)
     assistant = new_assistant(chat, parent, provider, model)
     db.session.add(assistant)
-    remember_choice(chat, provider, model)
     db.session.commit()
     return assistant
 
 
 def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> tuple[Message, Message]:
     """A new version of a user message (a sibling), answered afresh; the old branch stays."""
-    lock_chat(chat)
-    link_legacy_messages(chat.id)
+    lock_chat(chat, provider, model)
     db.session.refresh(message)
     if message.role != "user":
         db.session.rollback()
@@ -127,11 +128,6 @@ def _children_by_parent(chat_id: int, from_id: int) -> dict[int, list[int]]:
         if parent_id is not None:
             children.setdefault(parent_id, []).append(message_id)
     return children
-
-
-def remember_choice(chat: Chat, provider: str, model: str) -> None:
-    chat.provider, chat.model = provider, model
-    chat.timestamp = utcnow()
 
 
 def link_legacy_messages(chat_id: int) -> int:

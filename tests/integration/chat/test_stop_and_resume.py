@@ -43,24 +43,27 @@ def is_update(chunk: str) -> bool:
     return 'hx-swap-oob="innerHTML"' in chunk
 
 
+LONG = "fake-tokens-200?delay=0.02"  # 4 s: a stop that works ends it long before
+
+
 def test_stop_ends_the_reply_and_keeps_the_partial_text(chat_user, app):
-    response, chunks = open_stream(chat_user)
+    response, chunks = open_stream(chat_user, model=LONG)
     parts = read_until(chunks, is_update)
     reply = streaming_reply(chat_user)
     started = time.monotonic()
     assert chat_user.client.post(f"/messages/{reply.id}/stop", htmx=True).status_code == 204
     parts += list(chunks)
     response.close()
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5
     chat_user.wait()
     stopped = streaming_reply(chat_user)
-    assert stopped.status == "stopped" and stopped.content and len(stopped.content.split()) < 60
+    assert stopped.status == "stopped" and stopped.content and len(stopped.content.split()) < 150
     assert "Stopped." in text_of(sse_events("".join(parts))[-1])
     assert chat_user.fake.disconnects, "the provider connection was closed"
 
 
 def test_stop_reaches_a_generation_running_in_another_worker(chat_user, app):
-    response, chunks = open_stream(chat_user)
+    response, chunks = open_stream(chat_user, model=LONG)
     read_until(chunks, is_update)
     reply = streaming_reply(chat_user)
     with app.app_context():  # what the stop route on another worker does: only the database flag
@@ -69,7 +72,7 @@ def test_stop_reaches_a_generation_running_in_another_worker(chat_user, app):
     started = time.monotonic()
     list(chunks)
     response.close()
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # the supervisor polls the flag twice a second
     chat_user.wait()
     assert streaming_reply(chat_user).status == "stopped"
 
@@ -127,7 +130,7 @@ def test_following_from_another_worker_reads_the_checkpoints(chat_user, app):
     try:
         body = chat_user.client.get(f"/messages/{reply.id}/stream", htmx=True).get_data(as_text=True)
     finally:
-        generation.thread.join(15)
+        generation.join(15)
     events = sse_events(body)
     assert len(events) >= 2 and "Echo" not in events[-1]
     assert streaming_reply(chat_user).status == "complete"
