@@ -25,11 +25,20 @@ def normalise_url(raw: str, instance_path: str) -> URL:
     return url
 
 
+# Seconds a request may wait for a pooled connection. The pool also queues a burst (hundreds of
+# sends at once, each holding a connection while it writes): they must wait their turn, not fail
+# after SQLAlchemy's default 30 s (bench/RESULTS.md, 500 concurrent streams on a loaded machine).
+POOL_TIMEOUT = 120
+
+
 def engine_options(url: URL) -> dict:
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        if url.database not in (None, "", ":memory:"):  # a file: QueuePool (memory: one shared connection)
+            options["pool_timeout"] = POOL_TIMEOUT
+        return options
+    options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": POOL_TIMEOUT}
     if backend in ("mysql", "mariadb"):
         options["pool_recycle"] = 280
     return options

@@ -114,3 +114,24 @@ def test_wait_ready_needs_a_200(status, ready):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("raw", ["sqlite:////tmp/pen.db", "postgresql+psycopg://u@h/db", "mysql+pymysql://u@h/db"])
+def test_a_burst_waits_for_a_database_connection_instead_of_failing_after_30_s(raw):
+    from sqlalchemy.engine import make_url
+
+    from pen.database import engine_options
+
+    assert engine_options(make_url(raw))["pool_timeout"] >= 60
+
+
+def test_an_in_memory_sqlite_database_keeps_its_single_connection_pool():
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from pen.database import engine_options
+
+    url = make_url("sqlite://")
+    engine = create_engine(url, **engine_options(url))
+    assert "pool_timeout" not in engine_options(url)
+    engine.dispose()
