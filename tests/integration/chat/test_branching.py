@@ -104,15 +104,20 @@ def test_switching_to_a_version_that_is_not_a_sibling_is_refused(chat_user):
     assert active_contents(chat_user, chat_id) == ["hello", "Echo: hello"]
 
 
-def test_branching_works_on_a_chat_wingman_wrote(chat_user, app):
+def wingman_chat(app, user_id) -> tuple[int, int]:
+    """A chat as Wingman wrote it (no parent links); returns (chat id, id of its last reply)."""
     with app.app_context():
-        chat = Chat(user_id=chat_user.user_id, name="From Wingman")
+        chat = Chat(user_id=user_id, name="From Wingman")
         db.session.add(chat)
         db.session.flush()
         for role, content in [("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "a2")]:
             db.session.add(Message(chat_id=chat.id, role=role, content=content, provider="OpenAI"))
         db.session.commit()
-        chat_id, last_reply = chat.id, chat.id and db.session.scalars(db.select(Message.id).order_by(Message.id.desc())).first()
+        return chat.id, db.session.scalars(db.select(Message.id).order_by(Message.id.desc())).first()
+
+
+def test_branching_works_on_a_chat_wingman_wrote(chat_user, app):
+    chat_id, last_reply = wingman_chat(app, chat_user.user_id)
     page = chat_user.client.get(f"/c/{chat_id}")
     assert all(text in page.text for text in ("q1", "a1", "q2", "a2"))
     regenerate(chat_user, last_reply)
@@ -122,14 +127,7 @@ def test_branching_works_on_a_chat_wingman_wrote(chat_user, app):
 
 
 def test_a_wingman_chat_shows_no_versions_before_anyone_branches_it(chat_user, app):
-    with app.app_context():
-        chat = Chat(user_id=chat_user.user_id, name="From Wingman")
-        db.session.add(chat)
-        db.session.flush()
-        for role, content in [("user", "q1"), ("assistant", "a1"), ("user", "q2"), ("assistant", "a2")]:
-            db.session.add(Message(chat_id=chat.id, role=role, content=content, provider="OpenAI"))
-        db.session.commit()
-        chat_id = chat.id
+    chat_id, _ = wingman_chat(app, chat_user.user_id)
     page = chat_user.client.get(f"/c/{chat_id}").text
     assert 'class="versions"' not in page
     assert all(m.parent_id is None for m in chat_user.messages(chat_id))  # viewing rewrites nothing
