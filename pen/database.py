@@ -41,6 +41,10 @@ def engine_options(url: URL) -> dict:
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": POOL_TIMEOUT}
     if backend in ("mysql", "mariadb"):
         options["pool_recycle"] = 280
+        # PostgreSQL's default. Under InnoDB's REPEATABLE READ a request keeps the snapshot of its
+        # first read, so the busy check after taking a chat's lock would miss a reply that committed
+        # in between (two racing sends would both go through).
+        options["isolation_level"] = "READ COMMITTED"
     return options
 
 

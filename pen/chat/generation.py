@@ -13,6 +13,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import bindparam, select, update
@@ -301,8 +302,13 @@ def registry(app: Flask) -> Registry:
 
 def reap_interrupted(stale_seconds: float, chat_id: int | None = None) -> int:
     """Mark `streaming` rows whose generator is gone (no heartbeat for `stale_seconds`) as stopped."""
-    from datetime import timedelta
+    count = interrupt_stale(stale_seconds, chat_id=chat_id)
+    db.session.commit()
+    return count
 
+
+def interrupt_stale(stale_seconds: float, *, chat_id: int | None = None, connection=None) -> int:
+    """`reap_interrupted` inside the caller's transaction (the session's, or `connection`)."""
     cutoff = utcnow() - timedelta(seconds=stale_seconds)
     statement = update(messages_table).where(
         messages_table.c.status == "streaming",
@@ -310,8 +316,5 @@ def reap_interrupted(stale_seconds: float, chat_id: int | None = None) -> int:
     )
     if chat_id is not None:
         statement = statement.where(messages_table.c.chat_id == chat_id)
-    result = db.session.execute(
-        statement.values(status="stopped", error=INTERRUPTED, error_kind="interrupted", stop_requested=False)
-    )
-    db.session.commit()
-    return result.rowcount or 0
+    statement = statement.values(status="stopped", error=INTERRUPTED, error_kind="interrupted", stop_requested=False)
+    return (connection or db.session).execute(statement).rowcount or 0

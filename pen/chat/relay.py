@@ -7,11 +7,13 @@ reply takes longer to render); a comment line keeps quiet connections alive.
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from pen.chat.generation import Generation, Snapshot, messages_table
+from pen.chat.generation import Generation, Snapshot, interrupt_stale, messages_table
 from pen.extensions import db
+from pen.orm import utcnow
 
 MIN_INTERVAL = 0.05
 KEEPALIVE = 15.0
@@ -57,18 +59,26 @@ class DatabaseSource:
         self.poll = poll
         self.version = 0
         self.text: str | None = None
+        self.stale_seconds = app.config["PEN_STREAM_STALE_SECONDS"]
 
     def snapshot(self) -> Snapshot:
-        with self.app.app_context(), db.engine.connect() as connection:
+        with self.app.app_context(), db.engine.begin() as connection:
             row = connection.execute(
-                select(messages_table.c.content, messages_table.c.status).where(messages_table.c.id == self.message_id)
+                select(messages_table.c.content, messages_table.c.status, messages_table.c.chat_id,
+                       messages_table.c.updated_at)
+                .where(messages_table.c.id == self.message_id)
             ).first()
-        if row is None:
-            return Snapshot(self.version, self.text or "", True)
-        if row.content != self.text:
-            self.text = row.content
+            if row is None:
+                return Snapshot(self.version, self.text or "", True)
+            content, done = row.content, row.status != "streaming"
+            heartbeat_lost = row.updated_at is None or utcnow() - row.updated_at > timedelta(seconds=self.stale_seconds)
+            if not done and heartbeat_lost and interrupt_stale(self.stale_seconds, chat_id=row.chat_id,
+                                                               connection=connection):
+                done = True  # its server stopped: the reply ends here, marked interrupted
+        if content != self.text:
+            self.text = content
             self.version += 1
-        return Snapshot(self.version, self.text, row.status != "streaming")
+        return Snapshot(self.version, self.text, done)
 
     def linger(self, seconds: float) -> None:
         time.sleep(seconds)

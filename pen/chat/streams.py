@@ -117,7 +117,7 @@ def regenerate(message_id: int):
         db.session.rollback()
         return views.composer_error(str(exc), 409)
     generation = start_reply(chat, assistant, provider, key, model)
-    return event_stream(generation, views.render_replacement(message.id, chat, assistant))
+    return event_stream(generation, views.render_branch(chat))
 
 
 @bp.route("/messages/<int:message_id>/edit", methods=["GET", "POST"])

@@ -4,8 +4,10 @@ The active branch is one root-to-leaf path: `active` is true exactly on it, and 
 along it (a child is always written after its parent). Every function here commits once.
 """
 
+from flask import current_app
 from sqlalchemy import bindparam, select, update
 
+from pen.chat.generation import interrupt_stale
 from pen.chat.service import has_unlinked_messages
 from pen.extensions import db
 from pen.models import Chat, Message
@@ -17,6 +19,15 @@ class TurnRefused(Exception):
 
 
 BUSY = "A reply is still being written in this chat. Wait for it, or stop it first."
+STALE = "This conversation changed in another tab or window. Reload the page to see it as it is now."
+
+
+def refuse_if_off_branch(message: Message) -> None:
+    """Branching acts on the branch shown; a message no longer on it comes from a stale page."""
+    db.session.refresh(message)
+    if not message.active:
+        db.session.rollback()
+        raise TurnRefused(STALE)
 
 
 def lock_chat(chat: Chat, provider: str | None = None, model: str | None = None) -> Message | None:
@@ -30,8 +41,10 @@ def lock_chat(chat: Chat, provider: str | None = None, model: str | None = None)
     db.session.execute(update(Chat).where(Chat.id == chat.id).values(updated_at=now, **activity))
     leaf = active_leaf(chat.id)
     if leaf is not None and leaf.status == "streaming":
-        db.session.rollback()
-        raise TurnRefused(BUSY)
+        if not interrupt_stale(current_app.config["PEN_STREAM_STALE_SECONDS"], chat_id=chat.id):
+            db.session.rollback()
+            raise TurnRefused(BUSY)
+        db.session.refresh(leaf)  # its server stopped: it is marked interrupted and the chat goes on
     if leaf is not None and leaf.parent_id is None:
         link_legacy_messages(chat.id)  # a chat Wingman wrote: link it once, before it branches
     return leaf
@@ -70,7 +83,7 @@ def ask(chat: Chat, parent_id: int | None, text: str, provider: str, model: str)
 def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Message:
     """A new version of an assistant reply, as a sibling; the old one stays reachable."""
     lock_chat(chat, provider, model)
-    db.session.refresh(message)
+    refuse_if_off_branch(message)
     parent = db.session.get(Message, message.parent_id) if message.parent_id else None
     if message.role != "assistant" or parent is None:
         db.session.rollback()
@@ -85,7 +98,7 @@ def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Messa
 def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> tuple[Message, Message]:
     """A new version of a user message (a sibling), answered afresh; the old branch stays."""
     lock_chat(chat, provider, model)
-    db.session.refresh(message)
+    refuse_if_off_branch(message)
     if message.role != "user":
         db.session.rollback()
         raise TurnRefused("Only your own messages can be edited.")
@@ -96,6 +109,7 @@ def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> 
 def switch_version(chat: Chat, message: Message, target_id: int) -> None:
     """Show sibling `target_id` instead of `message`, with the newest branch below it."""
     lock_chat(chat)
+    refuse_if_off_branch(message)
     target = db.session.get(Message, target_id)
     if target is None or target.chat_id != chat.id or target.parent_id != message.parent_id or target.id == message.id:
         db.session.rollback()

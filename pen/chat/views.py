@@ -99,14 +99,10 @@ def render_turn(chat: Chat, user_message: Message, assistant: Message, *, create
     return render_template("chat/_turn.html", **context)
 
 
-def render_replacement(old_id: int, chat: Chat, assistant: Message) -> str:
-    """The first event of a regenerate: the new, empty reply takes the old one's place."""
-    return render_template("chat/_message.html", oob=f"outerHTML:#msg-{old_id}", **message_context(chat, assistant))
-
-
 def render_branch(chat: Chat) -> str:
-    """The first event of an edit: the whole list, now showing the new branch."""
-    return render_template("chat/_messages.html", **messages_context(chat))
+    """The first event of a regenerate or an edit: the whole list, as the branch now is (the turns
+    after the changed message leave the page). The new reply is followed by this stream itself."""
+    return render_template("chat/_messages.html", live=True, **messages_context(chat))
 
 
 def retarget(response, selector: str, swap: str = "outerHTML"):
@@ -131,4 +127,5 @@ def stop_message(message_id: int) -> None:
         .values(stop_requested=True)
     )
     db.session.commit()
-    registry(current_app._get_current_object()).stop(message_id)
+    if not registry(current_app._get_current_object()).stop(message_id):
+        reap_interrupted(current_app.config["PEN_STREAM_STALE_SECONDS"], chat_id=db.session.get(Message, message_id).chat_id)

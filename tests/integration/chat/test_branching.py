@@ -131,3 +131,37 @@ def test_a_wingman_chat_shows_no_versions_before_anyone_branches_it(chat_user, a
     page = chat_user.client.get(f"/c/{chat_id}").text
     assert 'class="versions"' not in page
     assert all(m.parent_id is None for m in chat_user.messages(chat_id))  # viewing rewrites nothing
+
+
+def test_regenerating_an_earlier_reply_shows_the_new_branch_whole(chat_user):
+    chat_id = turn(chat_user, "first")
+    turn(chat_user, "second", chat_id)
+    first_question, first_reply = chat_user.messages(chat_id)[:2]
+    events = regenerate(chat_user, first_reply.id, model="fake-tokens-3")
+    assert f'id="msg-{first_question.id}"' in events[0]  # the list is drawn again, as the branch now is
+    assert "second" not in events[0] and "Echo: second" not in events[0]  # the later turns left the page
+    assert active_contents(chat_user, chat_id)[:1] == ["first"] and len(active_contents(chat_user, chat_id)) == 2
+
+
+def test_actions_on_a_message_no_longer_on_the_shown_branch_are_refused(chat_user):
+    chat_id = turn(chat_user, "first")
+    turn(chat_user, "second", chat_id)
+    u1, a1, u2, a2 = chat_user.messages(chat_id)
+    regenerate(chat_user, a1.id)  # u2 and a2 leave the active branch; a stale tab still shows them
+    before = active_contents(chat_user, chat_id)
+    stale_edit = chat_user.client.post(f"/messages/{u2.id}/edit", data={"message": "x", "model": chat_user.model()},
+                                       htmx=True)
+    stale_regenerate = chat_user.client.post(f"/messages/{a2.id}/regenerate", data={"model": chat_user.model()},
+                                             htmx=True)
+    assert stale_edit.status_code == 409 and stale_regenerate.status_code == 409
+    assert "reload" in stale_edit.text.lower()
+    assert active_contents(chat_user, chat_id) == before
+
+
+def test_an_edit_does_not_open_a_second_stream_for_its_reply(chat_user):
+    turn(chat_user, "question")
+    question = chat_user.messages()[0]
+    body = chat_user.client.post(f"/messages/{question.id}/edit", data={"message": "better", "model": chat_user.model()},
+                                 htmx=True).get_data(as_text=True)
+    chat_user.wait()
+    assert "hx-sse:connect" not in sse_events(body)[0]

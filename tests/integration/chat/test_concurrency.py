@@ -3,6 +3,7 @@
 import logging
 import threading
 
+from pen.extensions import db
 from tests.fakes.scenario import expected_text
 from tests.integration.chat.conftest import sse_events, text_of
 
@@ -70,8 +71,6 @@ def test_two_tabs_stream_in_two_chats_at_once(chat_user):
 
 
 def test_a_stream_holds_no_database_connection_while_it_waits(chat_user, app):
-    from pen.extensions import db
-
     response = chat_user.send("wait for it", model="fake-slow?ttft=1.5", buffered=False)
     chunks = iter(response.response)
     next(chunks)  # the first event is out; the reply's first token is 1.5 s away
@@ -81,3 +80,30 @@ def test_a_stream_holds_no_database_connection_while_it_waits(chat_user, app):
         pass
     response.close()
     chat_user.wait()
+
+
+def test_a_send_that_raced_another_is_refused_on_every_backend(chat_user, app):
+    """Request B read the chat before request A's whole send committed: B must still see A's reply."""
+    import pytest
+
+    from pen.chat import turns
+    from pen.models import Chat
+
+    chat_user.send("first").get_data()
+    chat_user.wait()
+    chat_id = chat_user.last_chat_id()
+
+    def request_a():
+        with app.app_context():
+            turns.send(db.session.get(Chat, chat_id), "from A", "Fake", "fake-echo")
+            db.session.remove()
+
+    with app.app_context():
+        chat = db.session.get(Chat, chat_id)  # B's first read: on REPEATABLE READ this fixes its snapshot
+        thread = threading.Thread(target=request_a)
+        thread.start()
+        thread.join(10)
+        with pytest.raises(turns.TurnRefused):
+            turns.send(chat, "from B", "Fake", "fake-echo")
+    questions = [m.content for m in chat_user.messages(chat_id) if m.role == "user"]
+    assert questions == ["first", "from A"]

@@ -59,7 +59,8 @@ def test_retry_reruns_the_same_turn_as_a_new_version(chat_user, quick_timeouts):
     chat_user.wait()
     retried = chat_user.messages()[-1]
     assert retried.parent_id == failed.parent_id and retried.status == "complete" and retried.content == "Echo: hello"
-    assert f'hx-swap-oob="outerHTML:#msg-{failed.id}"' in events[0]
+    assert f'id="msg-{retried.id}"' in events[0] and f'id="msg-{failed.id}"' not in events[0]
+    assert "hx-sse:connect" not in events[0]  # this stream itself carries the new reply
     assert "2/2" in text_of(events[-1])
 
 

@@ -159,3 +159,39 @@ def test_a_reply_left_streaming_by_a_dead_worker_is_marked_interrupted_when_read
     assert "Interrupted" in page.text and "partial text from before the crash" in page.text
     after = streaming_reply(chat_user)
     assert after.status == "stopped" and after.content == "partial text from before the crash"
+
+
+def leave_stale_reply(chat_user, app) -> Message:
+    """A finished turn whose reply is then made to look left `streaming` by a dead worker."""
+    chat_user.send("hi").get_data()
+    chat_user.wait()
+    reply = streaming_reply(chat_user)
+    with app.app_context():
+        row = db.session.get(Message, reply.id)
+        row.status, row.content, row.updated_at = "streaming", "half a reply", utcnow().replace(year=2020)
+        db.session.commit()
+    return reply
+
+
+def test_following_a_reply_whose_worker_died_ends_as_interrupted(chat_user, app):
+    reply = leave_stale_reply(chat_user, app)
+    started = time.monotonic()
+    body = chat_user.client.get(f"/messages/{reply.id}/stream", htmx=True).get_data(as_text=True)
+    assert time.monotonic() - started < 3
+    assert "Interrupted" in sse_events(body)[-1] and streaming_reply(chat_user).status == "stopped"
+
+
+def test_a_reply_whose_worker_died_does_not_block_the_next_message(chat_user, app):
+    reply = leave_stale_reply(chat_user, app)
+    response = chat_user.send("next question", chat_id=reply.chat_id)
+    assert response.status_code == 200
+    response.get_data()
+    chat_user.wait()
+    assert [m.status for m in chat_user.messages()][-3:] == ["stopped", "complete", "complete"]
+
+
+def test_stop_clears_a_reply_whose_worker_died(chat_user, app):
+    reply = leave_stale_reply(chat_user, app)
+    assert chat_user.client.post(f"/messages/{reply.id}/stop", htmx=True).status_code == 204
+    stopped = streaming_reply(chat_user)
+    assert stopped.status == "stopped" and stopped.content == "half a reply"
