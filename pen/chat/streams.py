@@ -1,10 +1,11 @@
 """Send, regenerate, edit-and-resend, switch version, stop, and follow a reply live.
 
 A POST that starts a reply saves the user's words and a `streaming` assistant row in one
-transaction, starts the generation (its own thread), hands its database connection back, and
-answers `text/event-stream`: first the new bubbles, then the reply's body as it grows, then the
-finished message. `GET /messages/<id>/stream` follows a reply that is already running, here or
-on another worker (reload, reopened chat, dropped connection).
+transaction and starts the generation (its own thread). A send from the composer then hands its
+database connection back and answers `text/event-stream`: first the new bubbles, then the reply's
+body as it grows, then the finished message. A regenerate or an edit answers the redrawn branch,
+whose new reply follows itself with `GET /messages/<id>/stream`, the same stream that follows a
+reply already running here or on another worker (reload, reopened chat, dropped connection).
 """
 
 from flask import Response, current_app, request, stream_with_context
@@ -116,8 +117,8 @@ def regenerate(message_id: int):
     except (Refused, turns.TurnRefused) as exc:
         db.session.rollback()
         return views.composer_error(str(exc), 409)
-    generation = start_reply(chat, assistant, provider, key, model)
-    return event_stream(generation, views.render_branch(chat))
+    start_reply(chat, assistant, provider, key, model)
+    return views.branch_page(chat)
 
 
 @bp.route("/messages/<int:message_id>/edit", methods=["GET", "POST"])
@@ -142,8 +143,8 @@ def resend(chat: Chat, message: Message, form: MessageForm):
     except (Refused, turns.TurnRefused) as exc:
         db.session.rollback()
         return views.composer_error(str(exc), 409)
-    generation = start_reply(chat, assistant, provider, key, model)
-    return event_stream(generation, views.render_branch(chat))
+    start_reply(chat, assistant, provider, key, model)
+    return views.branch_page(chat)
 
 
 @bp.post("/messages/<int:message_id>/switch")

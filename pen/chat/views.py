@@ -99,10 +99,11 @@ def render_turn(chat: Chat, user_message: Message, assistant: Message, *, create
     return render_template("chat/_turn.html", **context)
 
 
-def render_branch(chat: Chat) -> str:
-    """The first event of a regenerate or an edit: the whole list, as the branch now is (the turns
-    after the changed message leave the page). The new reply is followed by this stream itself."""
-    return render_template("chat/_messages.html", live=True, **messages_context(chat))
+def branch_page(chat: Chat):
+    """The answer to a regenerate or an edit: the whole list as the branch now is (the turns after
+    the changed message leave the page). The button or form that asked is inside the list and is
+    replaced, so the new reply follows itself through its own `hx-sse:connect`, like after a reload."""
+    return render("chat/_messages.html", "chat/_messages.html", **messages_context(chat))
 
 
 def retarget(response, selector: str, swap: str = "outerHTML"):

@@ -2,7 +2,7 @@
 
 from pen.extensions import db
 from pen.models import Chat, Message
-from tests.integration.chat.conftest import sse_events, text_of
+from tests.integration.chat.conftest import text_of
 
 
 def turn(chat_user, text, chat_id=None):
@@ -15,22 +15,24 @@ def active_contents(chat_user, chat_id):
     return [m.content for m in chat_user.messages(chat_id) if m.active]
 
 
-def regenerate(chat_user, message_id, model="fake-echo"):
+def regenerate(chat_user, message_id, model="fake-echo") -> str:
+    """Regenerate; returns the redrawn branch the route answers (the new reply still streaming)."""
     chat_user.allow(model)
     body = chat_user.client.post(f"/messages/{message_id}/regenerate", data={"model": chat_user.model(model)},
                                  htmx=True).get_data(as_text=True)
     chat_user.wait()
-    return sse_events(body)
+    return body
 
 
 def test_regenerate_adds_a_version_and_keeps_the_old_one(chat_user):
     chat_id = turn(chat_user, "hello")
     first_reply = chat_user.messages()[-1]
-    events = regenerate(chat_user, first_reply.id, model="fake-tokens-3")
+    branch = regenerate(chat_user, first_reply.id, model="fake-tokens-3")
     replies = [m for m in chat_user.messages() if m.role == "assistant"]
     assert len(replies) == 2 and replies[0].parent_id == replies[1].parent_id
     assert [r.active for r in replies] == [False, True]
-    assert "2/2" in text_of(events[-1]) and "fake-tokens-3" in events[-1]
+    assert "2/2" in text_of(branch) and "fake-tokens-3" in branch
+    assert branch.count("hx-sse:connect") == 1  # the new reply follows itself
     page = chat_user.client.get(f"/c/{chat_id}").text
     assert "2/2" in page and "Echo: hello" not in page
 
@@ -51,11 +53,10 @@ def test_edit_makes_a_new_branch_and_the_old_one_stays_reachable(chat_user):
     first_question = chat_user.messages()[0]
     form = chat_user.client.get(f"/messages/{first_question.id}/edit", htmx=True)
     assert form.status_code == 200 and "first question" in form.text and "<form" in form.text
-    body = chat_user.client.post(f"/messages/{first_question.id}/edit",
-                                 data={"message": "better question", "model": chat_user.model()}, htmx=True)
-    events = sse_events(body.get_data(as_text=True))
+    branch = chat_user.client.post(f"/messages/{first_question.id}/edit",
+                                   data={"message": "better question", "model": chat_user.model()}, htmx=True).text
     chat_user.wait()
-    assert "better question" in events[0] and "follow up" not in events[0]  # the list now shows the new branch
+    assert "better question" in branch and "follow up" not in branch  # the list now shows the new branch
     assert active_contents(chat_user, chat_id) == ["better question", "Echo: better question"]
     edited = [m for m in chat_user.messages() if m.content == "better question"][0]
     assert edited.parent_id is None and first_question.parent_id is None
@@ -137,9 +138,9 @@ def test_regenerating_an_earlier_reply_shows_the_new_branch_whole(chat_user):
     chat_id = turn(chat_user, "first")
     turn(chat_user, "second", chat_id)
     first_question, first_reply = chat_user.messages(chat_id)[:2]
-    events = regenerate(chat_user, first_reply.id, model="fake-tokens-3")
-    assert f'id="msg-{first_question.id}"' in events[0]  # the list is drawn again, as the branch now is
-    assert "second" not in events[0] and "Echo: second" not in events[0]  # the later turns left the page
+    branch = regenerate(chat_user, first_reply.id, model="fake-tokens-3")
+    assert f'id="msg-{first_question.id}"' in branch  # the list is drawn again, as the branch now is
+    assert "second" not in branch and "Echo: second" not in branch  # the later turns left the page
     assert active_contents(chat_user, chat_id)[:1] == ["first"] and len(active_contents(chat_user, chat_id)) == 2
 
 
@@ -158,10 +159,12 @@ def test_actions_on_a_message_no_longer_on_the_shown_branch_are_refused(chat_use
     assert active_contents(chat_user, chat_id) == before
 
 
-def test_an_edit_does_not_open_a_second_stream_for_its_reply(chat_user):
+def test_an_edited_turns_reply_follows_itself_exactly_once(chat_user):
     turn(chat_user, "question")
     question = chat_user.messages()[0]
-    body = chat_user.client.post(f"/messages/{question.id}/edit", data={"message": "better", "model": chat_user.model()},
-                                 htmx=True).get_data(as_text=True)
+    response = chat_user.client.post(f"/messages/{question.id}/edit", data={"message": "better",
+                                     "model": chat_user.model()}, htmx=True)
     chat_user.wait()
-    assert "hx-sse:connect" not in sse_events(body)[0]
+    reply = chat_user.messages()[-1]
+    assert response.mimetype == "text/html"
+    assert response.text.count("hx-sse:connect") == 1 and f'/messages/{reply.id}/stream' in response.text
