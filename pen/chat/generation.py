@@ -103,6 +103,8 @@ class Generation:
     def run(self) -> None:
         try:
             self._run()
+        except Exception:  # after the final save (title, bookkeeping): log it, the pool would hide it
+            log.exception("generation %s failed after its reply was saved", self.message_id)
         finally:
             self.finished.set()
 
@@ -126,8 +128,12 @@ class Generation:
                     self.error += f" ({err.provider_message})"
             log.info("generation %s ended with %s", turn.message_id, err.kind)
         except Exception:
-            log.exception("generation %s crashed", turn.message_id)
-            self.status, self.error, self.error_kind = "error", "Pen hit an unexpected error writing this reply.", "internal"
+            if self.stop_event.is_set():  # Stop closed the stream under the reading thread: a stop, not a crash
+                self.status = "stopped"
+            else:
+                log.exception("generation %s crashed", turn.message_id)
+                self.status, self.error, self.error_kind = ("error", "Pen hit an unexpected error writing this reply.",
+                                                            "internal")
         finally:
             self._finish()
 
@@ -254,7 +260,7 @@ class Registry:
                     if time.monotonic() - self.last_checkpoint >= CHECKPOINT_EVERY:
                         self._checkpoint(generations)
                         self.last_checkpoint = time.monotonic()
-            except SQLAlchemyError:
+            except Exception:  # the supervisor must outlive any failure: replies depend on its heartbeat
                 log.exception("checkpoint failed; retrying")
 
     def _honour_stop_requests(self, generations: list[Generation]) -> None:

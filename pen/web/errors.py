@@ -2,12 +2,16 @@
 
 import logging
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from pen.auth.session import unauthorized
 from pen.extensions import db
 from pen.web.htmx import is_htmx
+
+PUBLIC_FORMS = {"auth.signin", "auth.signup", "auth.signout"}
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
         log.info("CSRF check failed: %s", error.description)
+        if not current_user.is_authenticated and request.endpoint not in PUBLIC_FORMS:
+            return unauthorized()  # the session ended: sign in again (401 + HX-Redirect for htmx)
         if is_htmx():
             response = make_response("", 400)
             response.headers["HX-Refresh"] = "true"

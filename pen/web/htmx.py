@@ -9,9 +9,15 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def wants_fragment() -> bool:
+    """htmx asked for part of a page; not when it restores history or swaps the whole body."""
+    return (is_htmx() and request.headers.get("HX-History-Restore-Request") != "true"
+            and request.headers.get("HX-Request-Type") != "full")
+
+
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context) -> Response:
     """Render the full `page`, or only `fragment` when htmx asked; always `Vary: HX-Request`."""
-    template = fragment if fragment and is_htmx() else page
+    template = fragment if fragment and wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response

@@ -137,3 +137,23 @@ def test_provider_settings_come_from_the_config(app):
 
     assert app.extensions["pen.providers"].read_timeout == app.config["PEN_PROVIDER_READ_TIMEOUT"]
     assert get_settings().connect_timeout == app.config["PEN_PROVIDER_CONNECT_TIMEOUT"]
+
+
+def test_history_restore_gets_the_whole_page_not_a_fragment(client, make_user, login):
+    login(make_user(admin=True))
+    assert "<html" not in client.get("/admin/users?q=a", htmx=True).text  # a search: just the results
+    for headers in ({"HX-History-Restore-Request": "true"}, {"HX-Request-Type": "full"}):
+        response = client.get("/admin/users?q=a", htmx=True, headers=headers)  # Back: the whole page
+        assert "<html" in response.text, headers
+
+
+def test_an_expired_session_on_an_htmx_post_is_sent_to_sign_in(client):
+    response = client.post("/chats/send", data={"message": "my long draft"}, csrf=False, htmx=True,
+                           headers={"HX-Current-URL": "http://localhost/c/5"})
+    assert response.status_code == 401 and response.headers["HX-Redirect"] == "/signin?next=/c/5"
+
+
+def test_composer_disables_the_message_box_while_a_reply_streams(client, make_user, login):
+    login(make_user())
+    composer = client.get("/").text.split('id="composer"')[1].split(">")[0]
+    assert 'hx-disable="find #composer-input, find .send-button"' in composer

@@ -74,3 +74,29 @@ def test_a_crash_inside_pen_is_an_error_not_a_spinning_reply(chat_user, monkeypa
     chat_user.wait()
     assistant = chat_user.messages()[-1]
     assert assistant.status == "error" and assistant.error_kind == "internal" and "boom" not in assistant.error
+
+
+def test_a_stop_that_breaks_the_stream_mid_read_is_a_stop_not_a_crash(chat_user, monkeypatch):
+    import pen.chat.generation as generation
+
+    class BrokenByStop:
+        """What a Stop from another thread can leave: the next read raises a plain ValueError."""
+
+        def __init__(self, *args, **kwargs):
+            self.owner = None
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            for live in list(generation.registry(chat_user.app).live.values()):
+                live.stop_event.set()
+            raise ValueError("generator already executing")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(generation, "stream_chat", BrokenByStop)
+    chat_user.send("hi").get_data()
+    chat_user.wait()
+    assert chat_user.messages()[-1].status == "stopped"
