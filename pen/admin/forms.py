@@ -30,10 +30,13 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+PROVIDER_NAME_MAX = 100  # the name is copied into chat_messages.provider, VARCHAR(100) in the seed schema
+
+
 class ProviderForm(FlaskForm):
     """A provider. Validation is complete here: the service gets clean, normalised values."""
 
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=NAME_MAX)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=PROVIDER_NAME_MAX)])
     api_style = SelectField("API style", choices=API_STYLES)
     base_urls = TextAreaField(
         "Base URLs", validators=[DataRequired("Enter at least one base URL.")],

@@ -5,12 +5,12 @@ import logging
 import secrets
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from pen.auth import service as accounts
 from pen.auth.service import LastAdmin
 from pen.extensions import db
-from pen.models import Connection, User
+from pen.models import User
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +41,8 @@ def search(query: str | None, page: int) -> Pagination:
     return db.paginate(statement, page=max(page, 1), per_page=PAGE_SIZE, error_out=False, count=True)
 
 
-def active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.is_admin.is_(True), User.is_active_account.is_(True))
-    )
-
-
-def _is_last_active_admin(user: User) -> bool:
-    return user.is_admin and user.is_active_account and active_admin_count() <= 1
-
-
 def set_admin(user: User, admin: bool) -> None:
-    if not admin and _is_last_active_admin(user):
+    if not admin and accounts.is_last_active_admin(user):
         raise LastAdmin()
     user.is_admin = admin
     db.session.commit()
@@ -63,7 +53,7 @@ def set_active(user: User, active: bool, acting: User) -> None:
     """Deactivated users are signed out at their next request and cannot sign in."""
     if not active and user.id == acting.id:
         raise NotOnYourself()
-    if not active and _is_last_active_admin(user):
+    if not active and accounts.is_last_active_admin(user):
         raise LastAdmin()
     user.is_active_account = active
     db.session.commit()
@@ -83,13 +73,8 @@ def delete_user(user: User, acting: User) -> None:
     """Delete the account and everything it owns; keys it shared with everyone pass to `acting`."""
     if user.id == acting.id:
         raise NotOnYourself()
-    db.session.execute(
-        update(Connection)
-        .where(Connection.user_id == user.id, Connection.is_shared.is_(True))
-        .values(user_id=acting.id)
-    )
     try:
-        accounts.delete_user(user)
+        accounts.delete_user(user, heir=acting)
     except LastAdmin:
         db.session.rollback()
         raise

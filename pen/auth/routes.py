@@ -42,6 +42,8 @@ def signup():
     if current_user.is_authenticated:
         return redirect_to(url_for("chat.home"))
     if not service.signup_open():
+        if request.method == "POST":  # a form from before sign-up closed: show the page that says so
+            return redirect_to(url_for("auth.signup"))
         return render("auth/signup_closed.html", status=403)
     form = SignUpForm()
     if form.validate_on_submit():
@@ -156,6 +158,8 @@ def remove_avatar():
 @bp.get("/users/<int:user_id>/avatar")
 @login_required
 def avatar(user_id: int):
+    if user_id != current_user.id and not current_user.is_admin:
+        abort(404)  # a user's picture is theirs (and the admin's, who lists users)
     user = db.session.get(User, user_id) or abort(404)
     path = avatars.avatar_path(user.profile_image) or abort(404)
     response = make_response(path.read_bytes())

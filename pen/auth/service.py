@@ -4,7 +4,7 @@ import logging
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pen.extensions import db
@@ -105,16 +105,32 @@ def update_profile(user: User, name: str, email: str) -> None:
         raise EmailTaken(email) from exc
 
 
-def admin_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True)))
+def active_admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.is_admin.is_(True), User.is_active_account.is_(True))
+    )
 
 
-def delete_user(user: User) -> None:
-    """Delete a user and everything they own, in one transaction."""
-    if user.is_admin and admin_count() <= 1:
+def is_last_active_admin(user: User) -> bool:
+    return user.is_admin and user.is_active_account and active_admin_count() <= 1
+
+
+def delete_user(user: User, heir: User | None = None) -> None:
+    """Delete a user and everything they own, in one transaction. Keys they shared with everyone
+    pass to `heir`, or to another active admin, so nobody else loses them. (Replies still being
+    written for their chats stop: the generations see their rows go.)"""
+    if is_last_active_admin(user):
         raise LastAdmin()
     from pen.auth.avatars import remove_avatar_file
 
+    heir = heir or db.session.scalars(
+        select(User).where(User.is_admin.is_(True), User.is_active_account.is_(True), User.id != user.id)
+        .order_by(User.id)
+    ).first()
+    if heir is not None:
+        db.session.execute(
+            update(Connection).where(Connection.user_id == user.id, Connection.is_shared.is_(True)).values(user_id=heir.id)
+        )
     avatar = user.profile_image
     chat_ids = select(Chat.id).where(Chat.user_id == user.id).scalar_subquery()
     db.session.execute(delete(Message).where(Message.chat_id.in_(chat_ids)))

@@ -264,13 +264,14 @@ class Registry:
                 log.exception("checkpoint failed; retrying")
 
     def _honour_stop_requests(self, generations: list[Generation]) -> None:
+        """Stop what another worker asked to stop, and what was deleted (its chat, or its user)."""
         ids = [g.message_id for g in generations]
         with db.engine.connect() as connection:
-            stopped = set(connection.scalars(
-                select(messages_table.c.id).where(messages_table.c.id.in_(ids), messages_table.c.stop_requested.is_(True))
-            ))
+            requested = dict(connection.execute(
+                select(messages_table.c.id, messages_table.c.stop_requested).where(messages_table.c.id.in_(ids))
+            ).all())
         for generation in generations:
-            if generation.message_id in stopped:
+            if requested.get(generation.message_id, True):
                 generation.stop()
 
     def _checkpoint(self, generations: list[Generation]) -> None:

@@ -159,11 +159,13 @@ def time_field(record: dict, key: str, path: str) -> datetime | None:
     require(isinstance(value, str), f"{path}.{key}", "should be an ISO 8601 time")
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError as exc:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:
         raise InvalidImport(f"The Pen export is malformed: {path}.{key} is not a time ({value[:40]!r}). "
                             "Nothing was imported.") from exc
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    # MySQL/MariaDB DATETIME holds the years 1000 to 9999
+    require(1000 <= moment.year <= 9999, f"{path}.{key}", "is outside the years 1000 to 9999")
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 

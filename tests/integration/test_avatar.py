@@ -94,6 +94,19 @@ def test_avatar_is_served_only_to_signed_in_users(client, make_user, login, app)
     assert client.get(f"/users/{user_id}/avatar").status_code == 303
 
 
+def test_another_users_avatar_is_404_but_the_admin_sees_it(app, make_user, login, client):
+    owner, other, admin = make_user(), make_user(), make_user(admin=True)
+    login(owner)
+    upload(client, image_bytes("PNG"), "me.png")
+    client.post("/signout")
+    login(other)
+    assert client.get(f"/users/{owner}/avatar").status_code == 404
+    client.post("/signout")
+    login(admin)
+    response = client.get(f"/users/{owner}/avatar")
+    assert response.status_code == 200
+
+
 def test_missing_avatar_and_unknown_user_are_404(client, make_user, login):
     user_id = make_user()
     login(user_id)

@@ -124,3 +124,27 @@ def test_profile_page_has_unique_element_ids(client, make_user, login):
     parser.feed(client.get("/profile").text)
     duplicates = {i for i in parser.ids if parser.ids.count(i) > 1}
     assert duplicates == set()
+
+
+def test_an_admin_deleting_their_account_hands_shared_keys_to_another_admin(client, make_user, login, app):
+    from pen.security.secrets import encrypt
+
+    leaving = make_user(admin=True)
+    staying = make_user(admin=True)
+    with app.app_context():
+        db.session.add(Connection(user_id=leaving, api_key=encrypt("sk-shared"), api_provider="OpenAI", is_shared=True))
+        db.session.commit()
+    login(leaving)
+    client.post("/profile/delete", data={"password": DEFAULT_PASSWORD}, htmx=True)
+    with app.app_context():
+        shared = db.session.scalars(select(Connection).where(Connection.is_shared.is_(True))).all()
+        assert [c.user_id for c in shared] == [staying]
+
+
+def test_a_deactivated_admin_does_not_count_as_another_admin(client, make_user, login, app):
+    make_user(admin=True, active=False)
+    only_active = make_user(admin=True)
+    login(only_active)
+    response = client.post("/profile/delete", data={"password": DEFAULT_PASSWORD}, htmx=True)
+    assert response.status_code == 422 and "only admin" in response.text
+    assert get_user(app, only_active) is not None

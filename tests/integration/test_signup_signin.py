@@ -62,7 +62,7 @@ def test_signup_closed_by_config_after_the_first_account(client, app, make_user)
     make_user()
     app.config["PEN_SIGNUP"] = "closed"
     assert client.get("/signup").status_code == 403
-    assert signup(client).status_code == 403
+    assert signup(client).headers["Location"] == "/signup"  # back to the page that says it is closed
     assert len(users(app)) == 1
 
 
@@ -159,3 +159,11 @@ def test_first_admin_claim_row_is_written(client, app):
     signup(client)
     with app.app_context():
         assert db.session.get(Setting, "first_admin_claimed_by") is not None
+
+
+def test_a_signup_posted_after_signup_closed_goes_to_the_page_that_says_so(client, app, make_user):
+    make_user()
+    app.config["PEN_SIGNUP"] = "closed"
+    response = signup(client, htmx=True)
+    assert response.headers["HX-Redirect"] == "/signup" and "<html" not in response.text
+    assert len(users(app)) == 1

@@ -4,6 +4,7 @@ public     anyone, signed in or not
 signed_in  any signed-in user; anonymous browsers go to sign-in, anonymous htmx gets 401 + HX-Redirect
 owner      the signed-in owner of the object in the URL; anyone else (admins too) gets 404
 admin      admins only; everyone else, anonymous included, gets 404 (the admin area does not reveal itself)
+self_or_admin  the user named in the URL (here: the world's "other" user) and admins; others get 404
 
 A route missing from ACCESS fails the suite, so a new route cannot ship unclassified.
 `QUERY` adds what a route needs to do its normal work for the allowed user.
@@ -21,7 +22,7 @@ ACCESS = {
     "auth.upload_avatar": "signed_in",
     "auth.remove_avatar": "signed_in",
     "auth.delete_account": "signed_in",
-    "auth.avatar": "signed_in",
+    "auth.avatar": "self_or_admin",
     "chat.home": "signed_in",
     "chat.chat_list": "signed_in",
     "chat.send": "signed_in",

@@ -69,7 +69,7 @@ def signed_out_answer_is_right(response, access: str, htmx: bool) -> bool:
         return response.status_code not in DENIED and response.status_code < 500
     if access == "admin":
         return response.status_code == 404
-    if htmx:
+    if htmx:  # signed_in, owner, self_or_admin
         return response.status_code == 401 and response.headers.get("HX-Redirect", "").startswith("/signin")
     return response.status_code in (302, 303) and response.headers["Location"].startswith("/signin")
 
@@ -108,6 +108,7 @@ def test_route_answers_each_role_as_classified(app, world, as_user, endpoint, ru
             "signed_in": True,
             "owner": role == "owner",
             "admin": role == "admin",
+            "self_or_admin": role in ("other", "admin"),
         }[access]
         if expected_allowed:
             assert allowed(response, access), (role, response.status_code, response.headers)

@@ -13,7 +13,8 @@ REQUIRED_CSP = ["default-src 'self'", "script-src 'self'", "object-src 'none'", 
 
 def principal(world, access: str) -> int | None:
     """The user for whom the route would work: nobody for public routes, else the owner or the admin."""
-    return {"public": None, "signed_in": world.owner, "owner": world.owner, "admin": world.admin}[access]
+    return {"public": None, "signed_in": world.owner, "owner": world.owner, "admin": world.admin,
+            "self_or_admin": world.other}[access]
 
 
 def client_for(app, as_user, user_id):

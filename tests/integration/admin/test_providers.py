@@ -75,6 +75,12 @@ def test_a_private_base_url_is_refused_when_the_policy_blocks_them(app, as_admin
     assert response.status_code == 422 and "private or local addresses" in response.text
 
 
+def test_a_name_longer_than_the_messages_provider_column_is_refused(app, as_admin):
+    response = as_admin.post("/admin/providers/new", data={**VALID, "name": "x" * 101}, htmx=True)
+    assert response.status_code == 422
+    assert as_admin.post("/admin/providers/new", data={**VALID, "name": "y" * 100}, htmx=True).status_code in (200, 303)
+
+
 def test_duplicate_names_are_refused_case_insensitively(app, as_admin):
     add_provider(app, "OpenAI")
     response = as_admin.post("/admin/providers/new", data={**VALID, "name": "openai"}, htmx=True)

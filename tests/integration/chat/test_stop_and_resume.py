@@ -195,3 +195,16 @@ def test_stop_clears_a_reply_whose_worker_died(chat_user, app):
     assert chat_user.client.post(f"/messages/{reply.id}/stop", htmx=True).status_code == 204
     stopped = streaming_reply(chat_user)
     assert stopped.status == "stopped" and stopped.content == "half a reply"
+
+
+def test_deleting_a_chat_stops_its_reply_even_on_another_worker(chat_user, app):
+    response, chunks = open_stream(chat_user, model=LONG)
+    read_until(chunks, is_update)
+    response.close()
+    reply = streaming_reply(chat_user)
+    with app.app_context():  # what "delete all my chats" on another worker does: the rows go
+        db.session.execute(db.delete(Message).where(Message.chat_id == reply.chat_id))
+        db.session.commit()
+    generation = registry(app).get(reply.id)
+    assert generation is not None and generation.join(3), "the reply kept running for a deleted chat"
+    assert chat_user.fake.disconnects

@@ -64,6 +64,10 @@ def test_unreadable_files_are_refused_with_a_reason(app, signed_in, content, mes
     ({"name": "B", "messages": [{"id": 1, "role": "user", "content": "x", "status": "exploded"}]},
      "chats[1].messages[0].status should be one of complete, streaming, stopped, error"),
     ({"name": "B", "created_at": "last tuesday", "messages": []}, "chats[1].created_at is not a time ('last tuesday')"),
+    ({"name": "B", "created_at": "0001-01-01T00:30:00+01:00", "messages": []},
+     "chats[1].created_at is not a time ('0001-01-01T00:30:00+01:00')"),
+    ({"name": "B", "created_at": "0999-12-31T00:00:00", "messages": []},
+     "chats[1].created_at is outside the years 1000 to 9999"),
     ({"name": "B", "messages": [{"id": 1, "role": "user", "content": "x", "input_tokens": "many"}]},
      "chats[1].messages[0].input_tokens should be a whole number"),
 ])
