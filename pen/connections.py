@@ -32,14 +32,6 @@ class KeyUnreadable(Exception):
         self.provider = provider
 
 
-class ProviderUnavailable(Exception):
-    """The provider does not exist or the admin disabled it."""
-
-    def __init__(self, provider: str):
-        super().__init__(f"The provider {provider} is disabled or no longer exists. Pick another model.")
-        self.provider = provider
-
-
 @dataclass(frozen=True)
 class ProviderChoice:
     provider: Provider
@@ -51,14 +43,6 @@ class ProviderChoice:
 def user_keys_allowed() -> bool:
     setting = db.session.get(Setting, ALLOW_USER_KEYS)
     return setting is None or setting.value == "1"
-
-
-def enabled_provider(name: str | None) -> Provider:
-    """The enabled provider with this name, or ProviderUnavailable."""
-    provider = db.session.scalars(select(Provider).where(Provider.name == name, Provider.enabled.is_(True))).first()
-    if provider is None:
-        raise ProviderUnavailable(name or "?")
-    return provider
 
 
 def own_connection(user: User, provider_name: str) -> Connection | None:

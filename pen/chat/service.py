@@ -6,11 +6,10 @@ from datetime import datetime
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select
 
 from pen.extensions import db
 from pen.models import Chat, Message
-from pen.orm import utcnow
 
 MESSAGE_PAGE = 50
 CHAT_PAGE = 40
@@ -170,6 +169,3 @@ def delete_chat(chat: Chat) -> None:
     db.session.delete(chat)
     db.session.commit()
 
-
-def touch_chat(chat_id: int, when: datetime | None = None) -> None:
-    db.session.execute(update(Chat).where(Chat.id == chat_id).values(timestamp=when or utcnow()))

@@ -43,7 +43,7 @@ def resolve(form_model: str | None, chat: Chat | None) -> tuple[Provider, str, s
     try:
         choice, model = parse_choice(form_model, current_user, chat)
         return choice.provider, model, connections.key_of(choice.provider, choice.connection)
-    except (ChoiceError, connections.NoKey, connections.KeyUnreadable, connections.ProviderUnavailable) as exc:
+    except (ChoiceError, connections.NoKey, connections.KeyUnreadable) as exc:
         raise Refused(str(exc)) from exc
 
 

@@ -8,7 +8,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, update
 
 from pen.chat import picker, service, timefmt
-from pen.chat.forms import SendForm
 from pen.chat.generation import messages_table, reap_interrupted, registry
 from pen.extensions import db
 from pen.models import Chat, Message, Provider
@@ -21,7 +20,6 @@ def chat_page(chat: Chat | None):
     context = {
         "chat": chat,
         "picker": choice,
-        "form": SendForm(formdata=None),
         "chats_list": chat_list_context("", None, None),
         "streaming": False,
     }

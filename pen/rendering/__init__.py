@@ -1,5 +1,5 @@
 """Turn model output and user text into safe HTML (see ``pen.rendering.markdown``)."""
 
-from pen.rendering.markdown import render_markdown, render_plain
+from pen.rendering.markdown import render_markdown
 
-__all__ = ["render_markdown", "render_plain"]
+__all__ = ["render_markdown"]

@@ -24,14 +24,13 @@ from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pen.rendering.highlight import clean_language, render_code_block
 from pen.rendering.sanitize import sanitize_html
 
 _SAFE_LINK_RE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 _ALIGN_STYLES = {f"text-align:{side}": f"align-{side}" for side in ("left", "center", "right")}
-_LINE_BREAK_RE = re.compile(r"\r\n?|\n")
 
 
 def _validate_link(url: str) -> bool:
@@ -95,10 +94,3 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return Markup(sanitize_html(_MD.render(text)))  # noqa: S704 - nh3 allow-list output
-
-
-def render_plain(text: str | None) -> Markup:
-    """Escape ``text`` for HTML, keeping its line breaks as ``<br>``; no markdown."""
-    if not text:
-        return Markup("")
-    return Markup("<br>\n").join(escape(line) for line in _LINE_BREAK_RE.split(text))

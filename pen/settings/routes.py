@@ -1,6 +1,6 @@
 """Settings: the user's connections (API keys, masked), their default models, and defaults for new chats."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -107,7 +107,6 @@ def page_context(defaults_form: DefaultsForm | None = None) -> dict:
         "rows": service.connection_rows(current_user),
         "user_keys_allowed": connections.user_keys_allowed(),
         "defaults_form": defaults_form or new_defaults_form(service.default_choices(current_user)),
-        "data_page": "data.index" in current_app.view_functions,
         "new_key_form": lambda provider: KeyForm(formdata=None, prefix=f"p{provider.id}"),
         "new_model_form": lambda row: ModelForm(formdata=None, prefix=f"m{row.provider.id}", model=row.model),
     }

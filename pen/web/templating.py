@@ -9,6 +9,5 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["signup_open"] = signup_open
     app.jinja_env.globals["nav_links"] = nav_links
-    app.jinja_env.filters["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -99,10 +99,3 @@ def test_default_choice_prefers_the_users_default(ctx, make_user):
     assert connections.default_choice(user, choices) == ("Groq", "m-default")
     user.default_provider, user.default_model = "OpenAI", "gpt-a"
     assert connections.default_choice(user, choices) == ("OpenAI", "gpt-a")
-
-
-def test_disabled_or_missing_provider_is_unavailable(ctx):
-    add_provider("Off", enabled=False)
-    for name in ("Off", "Nope", None):
-        with pytest.raises(connections.ProviderUnavailable):
-            connections.enabled_provider(name)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from pen import connections
 from pen.extensions import db
-from pen.models import Connection, User
+from pen.models import Connection, Provider, User
 from pen.security.secrets import decrypt
 from tests.integration.admin.helpers import FAKE_KEY, add_key, add_provider, rows
 
@@ -39,7 +39,7 @@ def test_users_without_their_own_key_use_the_shared_one(app, as_admin, make_user
     user_id = make_user()
     with app.app_context():
         user = db.session.get(User, user_id)
-        provider = connections.enabled_provider("Fake")
+        provider = db.session.get(Provider, fake_openai)
         assert connections.resolve_key(user, provider) == FAKE_KEY
         assert [c.provider.name for c in connections.usable_providers(user)] == ["Fake"]
 

@@ -3,7 +3,7 @@
 import pytest
 from markdown_it import MarkdownIt
 
-from pen.rendering import render_markdown, render_plain
+from pen.rendering import render_markdown
 from pen.rendering.sanitize import sanitize_html
 from tests.corpus import assert_safe_html, html_problems, load_xss_corpus, load_xss_payloads, url_is_safe
 
@@ -35,11 +35,6 @@ def test_rendered_payload_is_inert(payload):
     assert_safe_html(html)
     assert allowlist_problems(html) == []
     assert sanitize_html(html) == html  # re-parsing the output changes nothing (no mXSS)
-
-
-@pytest.mark.parametrize("payload", CORPUS, ids=lambda payload: payload.id)
-def test_plain_rendered_payload_is_inert(payload):
-    assert_safe_html(render_plain(payload.text))
 
 
 @pytest.mark.parametrize("payload", CORPUS, ids=lambda payload: payload.id)

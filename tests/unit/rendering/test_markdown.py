@@ -1,7 +1,7 @@
 import pytest
 from markupsafe import Markup
 
-from pen.rendering import render_markdown, render_plain
+from pen.rendering import render_markdown
 from pen.rendering.highlight import MAX_HIGHLIGHT_CHARS
 from tests.corpus import assert_safe_html
 
@@ -20,7 +20,6 @@ def test_returns_markup_safe_to_insert():
 @pytest.mark.parametrize("text", ["", None])
 def test_empty_text_renders_nothing(text):
     assert render_markdown(text) == Markup("")
-    assert render_plain(text) == Markup("")
 
 
 def test_headings_and_emphasis():
@@ -181,7 +180,6 @@ def test_output_has_no_carriage_returns():
     # A bare CR ends a line in server-sent events; rendered HTML must never carry one.
     html = render_markdown("a\rb\r\nc &#13; d\n```\nx\r\ny\n```")
     assert "\r" not in html
-    assert "\r" not in render_plain("a\rb\r\nc")
 
 
 def test_sample_reply_renders_within_the_allow_list(sample_reply):
@@ -190,9 +188,3 @@ def test_sample_reply_renders_within_the_allow_list(sample_reply):
     assert html.count("<table>") == 1
     assert allowlist_problems(html) == []
     assert_safe_html(html)
-
-
-def test_plain_text_is_escaped_and_keeps_line_breaks():
-    html = render_plain("<b>**not bold**</b>\r\nline 2\rline 3\n")
-    assert isinstance(html, Markup)
-    assert html == "&lt;b&gt;**not bold**&lt;/b&gt;<br>\nline 2<br>\nline 3<br>\n"
