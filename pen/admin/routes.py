@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from pen.admin import service
 from pen.admin.forms import PolicyForm, ProviderForm
-from pen.auth.forms import ActionForm
 from pen.connections import user_keys_allowed
 from pen.extensions import db
 from pen.models import Provider
@@ -55,11 +54,9 @@ def index():
 
 @bp.post("/providers/seed")
 def seed():
-    notice = None
-    if ActionForm().validate_on_submit():
-        added = service.seed_catalog()
-        notice = Notice(f"Added {len(added)} provider{'s' if len(added) != 1 else ''}: {', '.join(added)}." if added
-                        else "Every catalog provider is already here; nothing was changed.")
+    added = service.seed_catalog()
+    notice = Notice(f"Added {len(added)} provider{'s' if len(added) != 1 else ''}: {', '.join(added)}." if added
+                    else "Every catalog provider is already here; nothing was changed.")
     return providers_view(notice=notice)
 
 
@@ -99,8 +96,7 @@ def disable_provider(provider_id: int):
 
 
 def toggle(provider: Provider, enabled: bool):
-    if ActionForm().validate_on_submit():
-        service.set_enabled(provider, enabled)
+    service.set_enabled(provider, enabled)
     state = "enabled" if enabled else "disabled: users no longer see it; their chats with it offer another model"
     return providers_view(notice=Notice(f"{provider.name} is {state}.", provider_id=provider.id))
 
@@ -108,8 +104,6 @@ def toggle(provider: Provider, enabled: bool):
 @bp.post("/providers/<int:provider_id>/delete")
 def delete_provider(provider_id: int):
     provider = provider_or_404(provider_id)
-    if not ActionForm().validate_on_submit():
-        return providers_view()
     try:
         deleted = service.delete_provider(provider)
     except service.ProviderInUse as exc:
@@ -123,14 +117,14 @@ def delete_provider(provider_id: int):
 @bp.post("/providers/<int:provider_id>/test")
 def test_provider(provider_id: int):
     provider = provider_or_404(provider_id)
-    outcome = check_provider(current_user, provider, provider.default_model) if ActionForm().validate_on_submit() else None
+    outcome = check_provider(current_user, provider, provider.default_model)
     return providers_view(outcome=outcome, outcome_for=provider.id)
 
 
 @bp.post("/providers/<int:provider_id>/models")
 def refresh_models(provider_id: int):
     provider = provider_or_404(provider_id)
-    outcome = service.refresh_models(provider, current_user) if ActionForm().validate_on_submit() else None
+    outcome = service.refresh_models(provider, current_user)
     return providers_view(outcome=outcome, outcome_for=provider.id)
 
 
@@ -147,8 +141,7 @@ def set_shared_key(provider_id: int):
 @bp.post("/providers/<int:provider_id>/shared-key/delete")
 def remove_shared_key(provider_id: int):
     provider = provider_or_404(provider_id)
-    if ActionForm().validate_on_submit():
-        service.remove_shared_key(provider)
+    service.remove_shared_key(provider)
     return shared_key_view(provider, saved="Shared key removed.")
 
 

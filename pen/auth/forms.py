@@ -76,7 +76,3 @@ class AvatarForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password", id="delete-password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
-
-
-class ActionForm(FlaskForm):
-    """A form with no fields: one-button actions still carry a CSRF token."""

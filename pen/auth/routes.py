@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 
 from pen.auth import avatars, service
 from pen.auth.forms import (
-    ActionForm,
     AvatarForm,
     DeleteAccountForm,
     PasswordForm,
@@ -85,8 +84,7 @@ def signin():
 
 @bp.post("/signout")
 def signout():
-    if ActionForm().validate_on_submit():
-        logout_user()
+    logout_user()
     return redirect_to(url_for("auth.signin"))
 
 
@@ -148,10 +146,9 @@ def upload_avatar():
 @bp.post("/profile/avatar/remove")
 @login_required
 def remove_avatar():
-    if ActionForm().validate_on_submit():
-        previous, current_user.profile_image = current_user.profile_image, None
-        db.session.commit()
-        avatars.remove_avatar_file(previous)
+    previous, current_user.profile_image = current_user.profile_image, None
+    db.session.commit()
+    avatars.remove_avatar_file(previous)
     return profile_fragment("auth/_avatar_form.html")
 
 

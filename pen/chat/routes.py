@@ -6,7 +6,6 @@ from datetime import datetime
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from pen.auth.forms import ActionForm
 from pen.chat import service, timefmt, views
 from pen.chat.forms import ModelForm, RenameForm, SystemPromptForm
 from pen.chat.picker import ChoiceError, parse_choice
@@ -72,10 +71,9 @@ def rename(chat_id: int):
 @bp.post("/c/<int:chat_id>/delete")
 def delete(chat_id: int):
     chat = service.get_chat_or_404(chat_id)
-    if ActionForm().validate_on_submit():
-        for message_id in service.streaming_message_ids(chat.id):
-            views.stop_message(message_id)
-        service.delete_chat(chat)
+    for message_id in service.streaming_message_ids(chat.id):
+        views.stop_message(message_id)
+    service.delete_chat(chat)
     return redirect_to(url_for("chat.home"))
 
 

@@ -12,7 +12,6 @@ from flask import Response, current_app, request, stream_with_context
 from flask_login import current_user
 
 from pen import connections
-from pen.auth.forms import ActionForm
 from pen.chat import service, turns, views
 from pen.chat.context import conversation_before
 from pen.chat.forms import MessageForm, SendForm, SwitchForm
@@ -167,16 +166,15 @@ def stop_all():
     if not chat_id.isdigit():
         return "", 204
     chat = service.get_chat_or_404(int(chat_id))
-    if ActionForm().validate_on_submit():
-        for message_id in service.streaming_message_ids(chat.id):
-            views.stop_message(message_id)
+    for message_id in service.streaming_message_ids(chat.id):
+        views.stop_message(message_id)
     return "", 204
 
 
 @bp.post("/messages/<int:message_id>/stop")
 def stop(message_id: int):
     message, _ = service.get_message_or_404(message_id)
-    if ActionForm().validate_on_submit() and message.status == "streaming":
+    if message.status == "streaming":
         views.stop_message(message.id)
     return "", 204
 

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, current_app, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from pen.auth.forms import ActionForm
 from pen.extensions import csrf
 from pen.orm import utcnow
 from pen.prompts import io, service
@@ -87,16 +86,14 @@ def edit(prompt_id: int):
 @bp.post("/<int:prompt_id>/duplicate")
 def duplicate(prompt_id: int):
     prompt = service.get_prompt_or_404(prompt_id)
-    if not ActionForm().validate_on_submit():
-        return item(prompt, status=422)
     return item(service.duplicate_prompt(prompt), saved=True)
 
 
 @bp.route("/<int:prompt_id>/delete", methods=["GET", "POST"])
 def delete(prompt_id: int):
     prompt = service.get_prompt_or_404(prompt_id)
-    if request.method == "GET" or not ActionForm().validate_on_submit():
-        return item(prompt, confirm_delete=True, status=200 if request.method == "GET" else 422)
+    if request.method == "GET":
+        return item(prompt, confirm_delete=True)
     name = prompt.prompt_name
     service.delete_prompt(prompt)
     return render("prompts/_deleted.html", "prompts/_deleted.html", name=name)

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pen import connections
-from pen.auth.forms import ActionForm
 from pen.extensions import db
 from pen.models import Connection, Provider
 from pen.settings import service
@@ -55,9 +54,7 @@ def save_key(provider_id: int):
 @bp.post("/providers/<int:provider_id>/test")
 def test_key(provider_id: int):
     provider = enabled_provider_or_404(provider_id)
-    outcome = None
-    if ActionForm().validate_on_submit():
-        outcome = service.check_provider(current_user, provider, service.connection_row(current_user, provider).model)
+    outcome = service.check_provider(current_user, provider, service.connection_row(current_user, provider).model)
     return connection_fragment(provider, outcome=outcome)
 
 
@@ -65,8 +62,7 @@ def test_key(provider_id: int):
 def delete_key(connection_id: int):
     connection = own_connection_or_404(connection_id)
     provider = enabled_provider_or_404(name=connection.api_provider)
-    if ActionForm().validate_on_submit():
-        service.delete_key(connection)
+    service.delete_key(connection)
     return connection_fragment(provider, notice="Key deleted.", defaults_changed=True)
 
 
