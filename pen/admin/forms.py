@@ -13,10 +13,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from pen import providers
-from pen.auth.forms import PASSWORD_MAX, PASSWORD_MIN, strip
+from pen.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from pen.providers.catalog import BEARER
+from pen.web.fields import TEXT_MAX, strip
 
-NAME_MAX = 191
+NAME_MAX = TEXT_MAX
 MAX_BASE_URLS = 10
 API_STYLES = [
     SelectChoice("openai", "OpenAI-compatible (chat completions)"),

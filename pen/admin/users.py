@@ -5,12 +5,13 @@ import logging
 import secrets
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from pen.auth import service as accounts
 from pen.auth.service import LastAdmin
 from pen.extensions import db
 from pen.models import User
+from pen.web.fields import contains
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +25,11 @@ class NotOnYourself(Exception):
     """An admin cannot deactivate or delete their own account from the admin page."""
 
 
-def like_pattern(text: str) -> str:
-    """A case-insensitive `LIKE` pattern matching `text` anywhere ("!" escapes % and _)."""
-    escaped = text.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
-    return f"%{escaped}%"
-
-
 def search(query: str | None, page: int) -> Pagination:
     """Users whose name or email contains `query`, `PAGE_SIZE` a page (LIMIT/OFFSET and a count)."""
     statement = select(User).order_by(User.id)
     if query:
-        pattern = like_pattern(query)
-        statement = statement.where(
-            or_(func.lower(User.name).like(pattern, escape="!"), func.lower(User.email).like(pattern, escape="!"))
-        )
+        statement = statement.where(or_(contains(User.name, query), contains(User.email, query)))
     return db.paginate(statement, page=max(page, 1), per_page=PAGE_SIZE, error_out=False, count=True)
 
 

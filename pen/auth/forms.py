@@ -3,14 +3,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-NAME_MAX = 191
-EMAIL_MAX = 191
+from pen.web.fields import TEXT_MAX, strip
+
+NAME_MAX = TEXT_MAX
+EMAIL_MAX = TEXT_MAX
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
-
-
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def not_blank(form, field) -> None:

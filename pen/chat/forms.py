@@ -4,6 +4,7 @@ from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from pen.chat.service import TITLE_MAX
+from pen.web.fields import normalise_newlines
 
 
 def message_text(form, field) -> None:
@@ -13,10 +14,6 @@ def message_text(form, field) -> None:
     limit = current_app.config["PEN_MAX_MESSAGE_CHARS"]
     if len(text) > limit:
         raise ValidationError(f"That message is {len(text):,} characters; the limit is {limit:,}.")
-
-
-def normalise_newlines(value: str | None) -> str | None:
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class MessageForm(FlaskForm):

@@ -6,14 +6,15 @@ from datetime import datetime
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, or_, select
 
 from pen.extensions import db
 from pen.models import Chat, Message
+from pen.web.fields import TEXT_MAX, contains
 
 MESSAGE_PAGE = 50
 CHAT_PAGE = 40
-TITLE_MAX = 191
+TITLE_MAX = TEXT_MAX
 AUTO_TITLE_CHARS = 60
 
 
@@ -73,15 +74,11 @@ class ChatCursor:
             return None
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def chat_page(user_id: int, *, after: ChatCursor | None = None, query: str = "", limit: int = CHAT_PAGE):
     """One page of the user's chats, newest activity first; returns (chats, next cursor or None)."""
     statement = select(Chat.id, Chat.name, Chat.timestamp).where(Chat.user_id == user_id)
     if query:
-        statement = statement.where(func.lower(Chat.name).like(f"%{escape_like(query.lower())}%", escape="\\"))
+        statement = statement.where(contains(Chat.name, query))
     if after:
         statement = statement.where(
             or_(Chat.timestamp < after.timestamp, and_(Chat.timestamp == after.timestamp, Chat.id < after.chat_id))

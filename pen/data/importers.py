@@ -24,6 +24,7 @@ from pen.data.restore import (
     NewPrompt,
     clip,
 )
+from pen.web.fields import human_size
 
 PEN_FORMAT = "pen-export"
 PEN_VERSION = 1
@@ -48,15 +49,8 @@ class ImportTooLarge(InvalidImport):
     """Over the import limit (answered with 413)."""
 
 
-def megabytes(size: int) -> str:
-    """A size for people: "50 MB", "1.5 MB", "200 KB"."""
-    if size >= 1024 * 1024:
-        return f"{round(size / (1024 * 1024), 1):g} MB"
-    return f"{max(1, round(size / 1024)):g} KB"
-
-
 def too_large(limit: int, what: str = "The file") -> ImportTooLarge:
-    return ImportTooLarge(f"{what} is larger than {megabytes(limit)}, the most this server imports at once.")
+    return ImportTooLarge(f"{what} is larger than {human_size(limit)}, the most this server imports at once.")
 
 
 def read_limited(stream: IO[bytes], limit: int) -> bytes:

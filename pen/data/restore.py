@@ -13,10 +13,11 @@ from sqlalchemy import select
 from pen.extensions import db
 from pen.models import Chat, Message, Prompt
 from pen.orm import utcnow
+from pen.web.fields import TEXT_MAX
 
-NAME_MAX = 191  # chats.name, prompts.prompt_name
+NAME_MAX = TEXT_MAX  # chats.name, prompts.prompt_name
 PROVIDER_MAX = 100  # chat_messages.provider
-MODEL_MAX = 191
+MODEL_MAX = TEXT_MAX
 STATUSES = ("complete", "streaming", "stopped", "error")
 EXTRA_FIELDS = ("error", "error_kind", "finish_reason", "input_tokens", "output_tokens", "latency_ms", "duration_ms")
 BATCH = 200  # chats per round of INSERTs

@@ -8,9 +8,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from pen.chat.service import get_chat_or_404
 from pen.data import export, service
 from pen.data.forms import DeleteChatsForm, ImportForm
-from pen.data.importers import ImportTooLarge, InvalidImport, megabytes, parse_upload, too_large
+from pen.data.importers import ImportTooLarge, InvalidImport, parse_upload, too_large
 from pen.extensions import csrf
 from pen.orm import utcnow
+from pen.web.fields import human_size
 from pen.web.htmx import render
 from pen.web.uploads import accept_upload
 
@@ -106,6 +107,6 @@ def page_context(**given) -> dict:
     context = {
         "import_form": ImportForm(formdata=None), "delete_form": DeleteChatsForm(formdata=None),
         "chat_count": service.chat_count(current_user.id), "prompt_count": service.prompt_count(current_user.id),
-        "import_limit": megabytes(current_app.config["PEN_IMPORT_MAX_BYTES"]),
+        "import_limit": human_size(current_app.config["PEN_IMPORT_MAX_BYTES"]),
     }
     return context | given

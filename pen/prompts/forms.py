@@ -6,17 +6,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from pen.prompts.service import NAME_MAX
 from pen.prompts.variables import Variable
-
-
-def clean(value: str | None) -> str | None:
-    """Newlines as "\\n", and no NUL characters (PostgreSQL cannot store them in text)."""
-    if not isinstance(value, str):
-        return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-
-
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from pen.web.fields import normalise_newlines, strip
 
 
 def max_chars() -> int:
@@ -51,8 +41,8 @@ def checked(rule):
 
 
 class PromptForm(FlaskForm):
-    name = StringField("Name", filters=[clean, strip], validators=[checked(name_rule)])
-    text = TextAreaField("Text", filters=[clean], validators=[checked(text_rule)])
+    name = StringField("Name", filters=[normalise_newlines, strip], validators=[checked(name_rule)])
+    text = TextAreaField("Text", filters=[normalise_newlines], validators=[checked(text_rule)])
 
 
 class ImportForm(FlaskForm):
@@ -94,7 +84,7 @@ def fill_form(variables: list[Variable], **kwargs) -> FillForm:
     attributes = {"variables": variables}
     for index, variable in enumerate(variables):
         validators = [short] if variable.default is not None else [required(variable.name), short]
-        attributes[f"v{index}"] = TextAreaField(variable.name, default=variable.default, filters=[clean],
+        attributes[f"v{index}"] = TextAreaField(variable.name, default=variable.default, filters=[normalise_newlines],
                                                 validators=validators)
     form_class = type("PromptFillForm", (FillForm,), attributes)
     return form_class(prefix="fill", **kwargs)

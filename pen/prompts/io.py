@@ -17,7 +17,8 @@ from sqlalchemy import select
 from pen.extensions import db
 from pen.models import Prompt
 from pen.orm import utcnow
-from pen.prompts.forms import clean, name_rule, text_rule
+from pen.prompts.forms import name_rule, text_rule
+from pen.web.fields import normalise_newlines
 
 MAX_ITEMS = 10_000
 NAME_BATCH = 500
@@ -92,7 +93,7 @@ def parse_item(item: object, number: int) -> NewPrompt:
     for key, value in (("name", name), ("text", text)):
         if not isinstance(value, str):
             refuse(f"{where}: “{key}” should be text; it is {describe(value) if key in item else 'missing'}.")
-    name, text = clean(name).strip(), clean(text)
+    name, text = normalise_newlines(name).strip(), normalise_newlines(text)
     problem = name_rule(name) or text_rule(text)
     if problem:
         refuse(f"{where}: {problem}")

@@ -12,6 +12,7 @@ from pen.orm import utcnow
 from pen.prompts import io, service
 from pen.prompts.forms import ImportForm, PromptForm
 from pen.prompts.variables import variables
+from pen.web.fields import human_size
 from pen.web.htmx import render
 from pen.web.uploads import accept_upload
 
@@ -121,7 +122,7 @@ def import_file():
             raise RequestEntityTooLarge
         report = io.import_prompts(current_user.id, io.parse_file(raw))
     except RequestEntityTooLarge:
-        return import_fragment(error=f"That file is larger than {megabytes(limit)}. Nothing was imported.", status=413)
+        return import_fragment(error=f"That file is larger than {human_size(limit)}. Nothing was imported.", status=413)
     except io.InvalidPromptFile as exc:
         return import_fragment(error=str(exc), status=422)
     log.info("Imported prompts: %s added, %s skipped", report.added, report.skipped)
@@ -143,10 +144,6 @@ def changed(response: Response) -> Response:
     return response
 
 
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
-
-
 def page_defaults(**given) -> dict:
     """What index.html needs when a fragment route is opened as a page (no JavaScript, a reload)."""
     context = {"query": "", "sort": "name"} | page_context(**given)
@@ -156,7 +153,7 @@ def page_defaults(**given) -> dict:
 
 def page_context(**given) -> dict:
     return {"import_form": ImportForm(formdata=None), "new_form": None,
-            "import_limit": megabytes(current_app.config["PEN_PROMPT_IMPORT_MAX_BYTES"]),
+            "import_limit": human_size(current_app.config["PEN_PROMPT_IMPORT_MAX_BYTES"]),
             "export_url": url_for("prompts.export")} | given
 
 

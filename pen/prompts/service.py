@@ -10,14 +10,14 @@ from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import case, func, or_, select
 
-from pen.chat.service import escape_like
 from pen.extensions import db
 from pen.models import Prompt
 from pen.orm import utcnow
+from pen.web.fields import LIKE_ESCAPE, TEXT_MAX, contains, escape_like
 
 PAGE_SIZE = 50
 PICKER_SIZE = 8
-NAME_MAX = 191
+NAME_MAX = TEXT_MAX
 SORTS = ("name", "updated")
 COPY_SUFFIX = " (copy)"
 
@@ -37,9 +37,7 @@ def updated_at():
 def matching(statement, query: str):
     if not query:
         return statement
-    pattern = f"%{escape_like(query.lower())}%"
-    return statement.where(or_(func.lower(Prompt.prompt_name).like(pattern, escape="\\"),
-                               func.lower(Prompt.prompt_text).like(pattern, escape="\\")))
+    return statement.where(or_(contains(Prompt.prompt_name, query), contains(Prompt.prompt_text, query)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,8 @@ def picker_matches(user_id: int, query: str, limit: int = PICKER_SIZE) -> list[P
     if query:
         lowered = func.lower(Prompt.prompt_name)
         escaped = escape_like(query.lower())
-        rank = case((lowered.like(f"{escaped}%", escape="\\"), 0), (lowered.like(f"%{escaped}%", escape="\\"), 1), else_=2)
+        rank = case((lowered.like(f"{escaped}%", escape=LIKE_ESCAPE), 0), (lowered.like(f"%{escaped}%", escape=LIKE_ESCAPE), 1),
+                    else_=2)
         statement = statement.order_by(rank, lowered, Prompt.id)
     else:
         statement = statement.order_by(updated_at().desc(), Prompt.id.desc())

@@ -3,10 +3,10 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from pen.auth.forms import strip
+from pen.web.fields import TEXT_MAX, strip
 
 KEY_MAX = 512  # real keys are far shorter; the Fernet token of 512 characters fits `apiKey`
-MODEL_MAX = 191
+MODEL_MAX = TEXT_MAX
 
 
 def one_printable_line(form, field) -> None:

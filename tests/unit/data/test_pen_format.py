@@ -9,12 +9,12 @@ from pen.data.importers import (
     ImportTooLarge,
     InvalidImport,
     load_document,
-    megabytes,
     parse_document,
     parse_pen,
     parse_upload,
     read_limited,
 )
+from pen.web.fields import human_size
 
 
 def pen(*messages, **chat):
@@ -89,4 +89,4 @@ def test_a_byte_order_mark_is_fine():
 
 @pytest.mark.parametrize(("size", "text"), [(50 * 1024 * 1024, "50 MB"), (1536 * 1024, "1.5 MB"), (2048, "2 KB"), (10, "1 KB")])
 def test_sizes_read_like_people_write_them(size, text):
-    assert megabytes(size) == text
+    assert human_size(size) == text
