@@ -59,7 +59,7 @@ def test_stop_ends_the_reply_and_keeps_the_partial_text(chat_user, app):
     stopped = streaming_reply(chat_user)
     assert stopped.status == "stopped" and stopped.content and len(stopped.content.split()) < 150
     assert "Stopped." in text_of(sse_events("".join(parts))[-1])
-    assert chat_user.fake.disconnects, "the provider connection was closed"
+    assert chat_user.fake.wait_for_disconnects(1), "the provider connection was closed"
 
 
 def test_stop_reaches_a_generation_running_in_another_worker(chat_user, app):
@@ -207,4 +207,4 @@ def test_deleting_a_chat_stops_its_reply_even_on_another_worker(chat_user, app):
         db.session.commit()
     generation = registry(app).get(reply.id)
     assert generation is not None and generation.join(3), "the reply kept running for a deleted chat"
-    assert chat_user.fake.disconnects
+    assert chat_user.fake.wait_for_disconnects(1)
