@@ -85,15 +85,28 @@ def key_of(provider: Provider, connection: Connection | None) -> str | None:
 
 
 def usable_providers(user: User) -> list[ProviderChoice]:
-    """Enabled providers the user has a key for (own or shared) or that need none, with their models."""
-    providers = db.session.scalars(select(Provider).where(Provider.enabled.is_(True)).order_by(Provider.name)).all()
-    rows = _connections(or_(and_(Connection.user_id == user.id, Connection.is_shared.is_(False)),
-                            Connection.is_shared.is_(True)))  # own and shared keys in one query
-    own = {c.api_provider: c for c in rows if not c.is_shared} if user_keys_allowed() else {}
-    shared = {c.api_provider: c for c in rows if c.is_shared}
+    """Enabled providers the user has a key for (own or shared) or that need none, with their models.
+
+    One query (it runs on every send and every page with the model picker): each enabled provider
+    joined with the user's own and the shared keys for it, and the user-keys setting as a column."""
+    allowed = select(Setting.value).where(Setting.key == ALLOW_USER_KEYS).scalar_subquery()
+    mine_or_shared = or_(and_(Connection.user_id == user.id, Connection.is_shared.is_(False)),
+                         Connection.is_shared.is_(True))
+    rows = db.session.execute(
+        select(Provider, Connection, allowed)
+        .outerjoin(Connection, and_(Connection.api_provider == Provider.name, mine_or_shared))
+        .where(Provider.enabled.is_(True))
+        .order_by(Provider.name, Provider.id, Connection.id)
+    ).all()
+    keys: dict[Provider, dict[bool, Connection]] = {}  # provider → {is_shared: its newest such key}
+    for provider, connection, _ in rows:
+        newest = keys.setdefault(provider, {})
+        if connection is not None:
+            newest[connection.is_shared] = connection
+    own_allowed = not rows or rows[0][2] in (None, "1")
     choices = []
-    for provider in providers:
-        connection = own.get(provider.name) or shared.get(provider.name)
+    for provider, newest in keys.items():
+        connection = (newest.get(False) if own_allowed else None) or newest.get(True)
         if connection is None and provider.requires_auth:
             continue
         models = model_list(provider, connection, user)
@@ -145,7 +158,3 @@ def masked_key(connection: Connection) -> str:
         return mask_key(reveal(connection.api_key))
     except UnreadableSecret as exc:
         raise KeyUnreadable(connection.api_provider) from exc
-
-
-def _connections(*conditions) -> list[Connection]:
-    return db.session.scalars(select(Connection).where(*conditions).order_by(Connection.id)).all()

@@ -13,7 +13,6 @@ from flask_login import current_user
 
 from pen import connections
 from pen.chat import service, turns, views
-from pen.chat.context import conversation_before
 from pen.chat.forms import MessageForm, SendForm, SwitchForm
 from pen.chat.generation import Turn, registry
 from pen.chat.picker import ChoiceError, parse_choice
@@ -46,16 +45,15 @@ def resolve(form_model: str | None, chat: Chat | None) -> tuple[Provider, str, s
         raise Refused(str(exc)) from exc
 
 
-def start_reply(chat: Chat, assistant: Message, provider: Provider, key: str | None, model: str,
+def start_reply(chat: Chat, reply: turns.Reply, provider: Provider, key: str | None, model: str,
                 auto_title: str | None = None):
-    budget = current_app.config["PEN_CONTEXT_BUDGET_CHARS"]
     turn = Turn(
-        message_id=assistant.id,
+        message_id=reply.assistant.id,
         chat_id=chat.id,
         provider=ProviderSpec.of(provider),
         api_key=key,
         model=model,
-        messages=tuple(conversation_before(chat.id, assistant.id, budget)),
+        messages=reply.conversation,
         system=chat.system_prompt,
         auto_title=auto_title,
     )
@@ -94,14 +92,14 @@ def send():
                         model=model, system_prompt=(form.system_prompt.data or "").strip() or None)
             db.session.add(chat)
             db.session.flush()
-            user_message, assistant = turns.ask(chat, None, form.message.data, provider.name, model)
+            reply = turns.ask(chat, None, form.message.data, provider.name, model)
         else:
-            user_message, assistant = turns.send(chat, form.message.data, provider.name, model)
+            reply = turns.send(chat, form.message.data, provider.name, model)
     except (Refused, turns.TurnRefused) as exc:
         db.session.rollback()
         return views.composer_error(str(exc), 409 if isinstance(exc, turns.TurnRefused) else 422)
-    generation = start_reply(chat, assistant, provider, key, model, auto_title=chat.name if created else None)
-    first = views.render_turn(chat, user_message, assistant, created=created)
+    generation = start_reply(chat, reply, provider, key, model, auto_title=chat.name if created else None)
+    first = views.render_turn(chat, reply.user_message, reply.assistant, created=created)
     return event_stream(generation, first)
 
 
@@ -112,11 +110,11 @@ def regenerate(message_id: int):
     form = MessageForm()
     try:
         provider, model, key = resolve(form.model.data or views.chat_choice(chat), chat)
-        assistant = turns.regenerate(chat, message, provider.name, model)
+        reply = turns.regenerate(chat, message, provider.name, model)
     except (Refused, turns.TurnRefused) as exc:
         db.session.rollback()
         return views.composer_error(str(exc), 409)
-    start_reply(chat, assistant, provider, key, model)
+    start_reply(chat, reply, provider, key, model)
     return views.branch_page(chat)
 
 
@@ -138,11 +136,11 @@ def edit(message_id: int):
 def resend(chat: Chat, message: Message, form: MessageForm):
     try:
         provider, model, key = resolve(form.model.data or views.chat_choice(chat), chat)
-        user_message, assistant = turns.edit(chat, message, form.message.data, provider.name, model)
+        reply = turns.edit(chat, message, form.message.data, provider.name, model)
     except (Refused, turns.TurnRefused) as exc:
         db.session.rollback()
         return views.composer_error(str(exc), 409)
-    start_reply(chat, assistant, provider, key, model)
+    start_reply(chat, reply, provider, key, model)
     return views.branch_page(chat)
 
 

@@ -1,12 +1,16 @@
 """Writing turns: send, regenerate, edit-and-resend, switch version, and linking legacy chats.
 
 The active branch is one root-to-leaf path: `active` is true exactly on it, and ids grow
-along it (a child is always written after its parent). Every function here commits once.
+along it (a child is always written after its parent). Every function here commits once. One
+that starts a reply also reads, in the same transaction, the conversation the provider is sent.
 """
+
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 
+from pen.chat.context import conversation_before
 from pen.chat.generation import interrupt_stale
 from pen.chat.service import has_unlinked_messages
 from pen.extensions import db
@@ -20,6 +24,26 @@ class TurnRefused(Exception):
 
 BUSY = "A reply is still being written in this chat. Wait for it, or stop it first."
 STALE = "This conversation changed in another tab or window. Reload the page to see it as it is now."
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A turn that starts a reply: the streaming assistant row, the user's message that it answers
+    (None for a regenerate) and the conversation before it, as the provider is to be sent it."""
+
+    assistant: Message
+    user_message: Message | None
+    conversation: tuple[dict[str, str], ...]
+
+
+def commit_reply(chat: Chat, assistant: Message, user_message: Message | None = None) -> Reply:
+    """Read the conversation before `assistant` inside the turn's transaction, then commit: one
+    transaction (and one pooled connection) per send, not a second one just to read it back."""
+    db.session.flush()
+    budget = current_app.config["PEN_CONTEXT_BUDGET_CHARS"]
+    conversation = tuple(conversation_before(chat.id, assistant.id, budget))
+    db.session.commit()
+    return Reply(assistant, user_message, conversation)
 
 
 def refuse_if_off_branch(message: Message) -> None:
@@ -61,13 +85,13 @@ def new_assistant(chat: Chat, parent: Message, provider: str, model: str) -> Mes
                    model=model, status="streaming", updated_at=utcnow())
 
 
-def send(chat: Chat, text: str, provider: str, model: str) -> tuple[Message, Message]:
+def send(chat: Chat, text: str, provider: str, model: str) -> Reply:
     """Save the user's message and a streaming assistant row in one transaction."""
     parent = lock_chat(chat, provider, model)
     return ask(chat, parent.id if parent else None, text, provider, model)
 
 
-def ask(chat: Chat, parent_id: int | None, text: str, provider: str, model: str) -> tuple[Message, Message]:
+def ask(chat: Chat, parent_id: int | None, text: str, provider: str, model: str) -> Reply:
     """Write the user's message under `parent_id` and its streaming reply, and commit (a new chat
     calls this directly: nothing else can write into a chat that did not exist a moment ago)."""
     user_message = Message(chat_id=chat.id, parent_id=parent_id, role="user", content=text, provider=provider[:100],
@@ -76,11 +100,10 @@ def ask(chat: Chat, parent_id: int | None, text: str, provider: str, model: str)
     db.session.flush()
     assistant = new_assistant(chat, user_message, provider, model)
     db.session.add(assistant)
-    db.session.commit()
-    return user_message, assistant
+    return commit_reply(chat, assistant, user_message)
 
 
-def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Message:
+def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Reply:
     """A new version of an assistant reply, as a sibling; the old one stays reachable."""
     lock_chat(chat, provider, model)
     refuse_if_off_branch(message)
@@ -91,11 +114,10 @@ def regenerate(chat: Chat, message: Message, provider: str, model: str) -> Messa
     deactivate_from(chat.id, message.id)
     assistant = new_assistant(chat, parent, provider, model)
     db.session.add(assistant)
-    db.session.commit()
-    return assistant
+    return commit_reply(chat, assistant)
 
 
-def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> tuple[Message, Message]:
+def edit(chat: Chat, message: Message, text: str, provider: str, model: str) -> Reply:
     """A new version of a user message (a sibling), answered afresh; the old branch stays."""
     lock_chat(chat, provider, model)
     refuse_if_off_branch(message)
