@@ -2,8 +2,7 @@
 
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from pen.chat.turns import link_legacy_messages
 from pen.extensions import db
@@ -11,21 +10,6 @@ from pen.models import Chat, Message
 from pen.orm import utcnow
 
 MAX_QUERIES_PER_PAGE = 8
-
-
-@pytest.fixture
-def statements(app):
-    """The SQL statements sent while the test runs (`statements.clear()` to start counting)."""
-    sent: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    yield sent
-    event.remove(engine, "before_cursor_execute", count)
 
 
 def add_chat(app, user_id: int, messages: int, name: str = "Chat") -> int:
