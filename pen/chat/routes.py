@@ -56,6 +56,19 @@ def title(chat_id: int):
     return render("chat/_header.html", "chat/_header.html", chat=service.get_chat_or_404(chat_id))
 
 
+@bp.get("/c/<int:chat_id>/title/refined")
+def refined_title(chat_id: int):
+    """A new chat's watcher asks whether its title was refined: once it was, the header and the
+    chat's link in the list; until then the watcher again, a few more times; then nothing."""
+    chat = service.get_chat_or_404(chat_id)
+    was = request.args.get("was", "")
+    left = min(request.args.get("left", 0, type=int), views.TITLE_WATCH_TRIES)
+    if chat.name == was and left > 0:
+        return render("chat/_title_watch.html", "chat/_title_watch.html", chat=chat,
+                      title_watch={"was": was, "left": left - 1})
+    return render("chat/_title_watch_done.html", "chat/_title_watch_done.html", chat=chat, refined=chat.name != was)
+
+
 @bp.route("/c/<int:chat_id>/rename", methods=["GET", "POST"])
 def rename(chat_id: int):
     chat = service.get_chat_or_404(chat_id)

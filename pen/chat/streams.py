@@ -67,14 +67,15 @@ def sse_response(chunks) -> Response:
     return response
 
 
-def follow(source, message_id: int, first: str | None = None):
-    return relay(source, lambda text: views.body_update(message_id, text), lambda: views.final_message(message_id),
-                 first=first)
+def follow(source, message_id: int, first: str | None = None, watch_title: str | None = None):
+    return relay(source, lambda text: views.body_update(message_id, text),
+                 lambda: views.final_message(message_id, watch_title), first=first)
 
 
 def event_stream(generation, first: str | None) -> Response:
     db.session.close()  # the stream holds no database connection while it waits on the provider
-    return sse_response(follow(LiveSource(generation), generation.message_id, first))
+    return sse_response(follow(LiveSource(generation), generation.message_id, first,
+                               watch_title=generation.turn.auto_title))
 
 
 @bp.post("/chats/send")

@@ -71,13 +71,22 @@ def body_update(message_id: int, text: str) -> str:
     return str(Markup('<div id="msg-{0}-body" hx-swap-oob="innerHTML">{1}</div>').format(message_id, render_markdown(text)))
 
 
-def final_message(message_id: int) -> str:
-    """The finished message (actions, status, versions), swapped in place of the streaming one."""
+TITLE_WATCH_TRIES = 10  # a look every 2 s for 20 s: the title call's own timeout
+
+
+def final_message(message_id: int, watch_title: str | None = None) -> str:
+    """The finished message (actions, status, versions), swapped in place of the streaming one.
+
+    `watch_title` is a new chat's automatic title: the message then carries a watcher that picks up
+    the title refined in the background (titles.refine) once it is saved."""
     message = db.session.get(Message, message_id, populate_existing=True)
     if message is None:
         return ""
     chat = db.session.get(Chat, message.chat_id)
-    html = render_template("chat/_message.html", oob="outerHTML", **message_context(chat, message))
+    context = message_context(chat, message)
+    if watch_title and message.status == "complete" and chat.name == watch_title:
+        context["title_watch"] = {"was": watch_title, "left": TITLE_WATCH_TRIES}
+    html = render_template("chat/_message.html", oob="outerHTML", **context)
     db.session.close()  # hand the connection back while the stream winds down
     return html
 

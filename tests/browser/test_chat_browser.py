@@ -130,10 +130,29 @@ def test_rename_and_delete_a_chat(page, live_server, chat_account):
     page.keyboard.press("Enter")
     page.wait_for_selector(".title-button:has-text('Renamed in the browser')")
     assert page.locator(".chat-link[aria-current=page]").inner_text() == "Renamed in the browser"
+    assert page.title() == "Renamed in the browser · Pen"
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("[aria-label='Delete chat']")
     page.wait_for_url(live_server.url + "/")
     assert page.locator(".chat-link:has-text('Renamed in the browser')").count() == 0
+
+
+def test_the_refined_title_reaches_the_open_page(page, live_app, chat_account):
+    live_app.config["PEN_AUTO_TITLE"] = True
+    try:
+        send(page, chat_account, "capital of France")
+        wait_done(page)
+        assert page.locator(".title-button").inner_text() == "capital of France"
+        page.wait_for_selector(".title-button:has-text('Echo: Write a short title')", timeout=10_000)
+    finally:
+        live_app.config["PEN_AUTO_TITLE"] = False
+    refined = page.locator(".title-button").inner_text()
+    assert page.locator(".chat-link[aria-current=page]").inner_text() == refined
+    assert page.title() == f"{refined} · Pen"
+    assert page.locator(".title-watch").count() == 0
+    assert page.locator("#composer-input").is_enabled()
+    screenshot(page, "chat-refined-title")
+    assert page.console_errors == []
 
 
 def test_hostile_content_as_message_and_reply_executes_nothing(page, chat_account):

@@ -30,6 +30,7 @@ ACCESS = {
     "chat.view_chat": "owner",
     "chat.older_messages": "owner",
     "chat.title": "owner",
+    "chat.refined_title": "owner",
     "chat.rename": "owner",
     "chat.delete": "owner",
     "chat.choose_model": "owner",

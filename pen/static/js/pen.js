@@ -124,13 +124,15 @@
     if (event.target === composer()) setTimeout(() => composerInput()?.focus(), 0);
   });
 
-  // After the first message of a new chat, the address becomes the chat's own.
+  // After the first message of a new chat, the address becomes the chat's own; the tab's title
+  // follows the chat's (a new chat, a rename, the title refined after the first reply).
   document.addEventListener("htmx:after:swap", () => {
     const chatId = document.getElementById("composer-chat-id");
     if (chatId?.dataset.url && location.pathname !== chatId.dataset.url) {
       history.replaceState(null, "", chatId.dataset.url);
-      document.title = chatId.dataset.title || document.title;
     }
+    const title = document.getElementById("chat-header")?.dataset.title;
+    if (title && document.title !== title) document.title = title;
     scheduleToasts(document);
   });
 

@@ -1,9 +1,14 @@
 """What the provider is sent (trimmed to a budget), and the title a new chat gets."""
 
+import html
+import re
+import time
+
 from pen.chat.context import conversation_before
 from pen.chat.titles import clean
 from pen.extensions import db
 from pen.models import Chat, Message
+from tests.integration.chat.conftest import sse_events
 
 
 def build_chat(app, user_id, turns):
@@ -81,3 +86,65 @@ def test_titles_are_cleaned():
     assert clean('"Capital of France."\nmore') == "Capital of France"
     assert clean("Title: **Trip planning**") == "Trip planning"
     assert clean("   ") == ""
+
+
+WATCHER = re.compile(r'<span class="title-watch" id="title-watch-\d+" hidden hx-get="([^"]+)"')
+
+
+def wait_for_title_change(chat_user, old: str) -> str:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and chat_user.chats()[-1].name == old:
+        time.sleep(0.05)
+    return chat_user.chats()[-1].name
+
+
+def test_the_open_page_picks_up_the_refined_title(chat_user, app):
+    """A new chat's finished reply carries a watcher; once the title is refined, the watcher's
+    request answers the header and the chat's link with it (the page is not reloaded)."""
+    app.config["PEN_AUTO_TITLE"] = True
+    body = chat_user.send("what is the capital of France").get_data(as_text=True)
+    final = sse_events(body)[-1]
+    watcher = html.unescape(WATCHER.search(final).group(1))
+    assert "was=what+is+the+capital+of+France" in watcher and "left=10" in watcher
+    chat_user.wait()
+    refined = wait_for_title_change(chat_user, "what is the capital of France")
+    assert refined.startswith("Echo: Write a short title")
+    answer = chat_user.client.get(watcher, htmx=True)
+    page = answer.get_data(as_text=True)
+    chat_id = chat_user.last_chat_id()
+    assert answer.status_code == 200 and f'<span id="title-watch-{chat_id}" hx-swap-oob="delete">' in page
+    assert f'id="chat-item-{chat_id}"' in page and 'id="chat-header"' in page
+    assert page.count('hx-swap-oob="outerHTML"') == 2
+    assert html.escape(refined, quote=False) in page and f'data-title="{html.escape(refined)} · Pen"' in page
+
+
+def test_the_watcher_asks_again_a_few_times_then_stops(chat_user, app):
+    chat_user.send("hello there").get_data()
+    chat_user.wait()
+    chat_id = chat_user.last_chat_id()
+    again = chat_user.client.get(f"/c/{chat_id}/title/refined?was=hello+there&left=3", htmx=True).get_data(as_text=True)
+    assert "left=2" in html.unescape(WATCHER.search(again).group(1))
+    done = chat_user.client.get(f"/c/{chat_id}/title/refined?was=hello+there&left=0", htmx=True).get_data(as_text=True)
+    assert done.strip() == f'<span id="title-watch-{chat_id}" hx-swap-oob="delete"></span>'  # the watch ends
+    capped = chat_user.client.get(f"/c/{chat_id}/title/refined?was=hello+there&left=999", htmx=True).get_data(as_text=True)
+    assert "left=9" in html.unescape(WATCHER.search(capped).group(1))
+
+
+def test_only_a_new_chats_first_reply_watches_its_title(chat_user, app):
+    app.config["PEN_AUTO_TITLE"] = True
+    chat_user.send("first").get_data()
+    chat_user.wait()
+    chat_id = chat_user.last_chat_id()
+    body = chat_user.send("second", chat_id=chat_id).get_data(as_text=True)
+    assert "title-watch" not in body
+    chat_user.wait()
+
+
+def test_a_chat_renamed_while_its_first_reply_streams_is_not_watched_over(chat_user, app):
+    app.config["PEN_AUTO_TITLE"] = True
+    response = chat_user.send("original", model="fake-slow?ttft=0.3", buffered=False)
+    chat_id = chat_user.last_chat_id()
+    assert chat_user.client.post(f"/c/{chat_id}/rename", data={"name": "Mine"}, htmx=True).status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'class="msg msg-assistant"' in sse_events(body)[-1] and "title-watch" not in body
+    chat_user.wait()
