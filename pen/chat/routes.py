@@ -63,10 +63,11 @@ def refined_title(chat_id: int):
     chat = service.get_chat_or_404(chat_id)
     was = request.args.get("was", "")
     left = min(request.args.get("left", 0, type=int), views.TITLE_WATCH_TRIES)
-    if chat.name == was and left > 0:
+    unchanged = views.title_tag(chat.name) == was
+    if unchanged and left > 0:
         return render("chat/_title_watch.html", "chat/_title_watch.html", chat=chat,
                       title_watch={"was": was, "left": left - 1})
-    return render("chat/_title_watch_done.html", "chat/_title_watch_done.html", chat=chat, refined=chat.name != was)
+    return render("chat/_title_watch_done.html", "chat/_title_watch_done.html", chat=chat, refined=not unchanged)
 
 
 @bp.route("/c/<int:chat_id>/rename", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """Template contexts and HTML pieces shared by the chat's page routes and its streams."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, make_response, render_template
@@ -74,6 +75,12 @@ def body_update(message_id: int, text: str) -> str:
 TITLE_WATCH_TRIES = 10  # a look every 2 s for 20 s: the title call's own timeout
 
 
+def title_tag(name: str) -> str:
+    """A digest of a title: the watcher's URL names the title it waits to see replaced without
+    putting the user's words in a URL (and so in access logs)."""
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
 def final_message(message_id: int, watch_title: str | None = None) -> str:
     """The finished message (actions, status, versions), swapped in place of the streaming one.
 
@@ -85,7 +92,7 @@ def final_message(message_id: int, watch_title: str | None = None) -> str:
     chat = db.session.get(Chat, message.chat_id)
     context = message_context(chat, message)
     if watch_title and message.status == "complete" and chat.name == watch_title:
-        context["title_watch"] = {"was": watch_title, "left": TITLE_WATCH_TRIES}
+        context["title_watch"] = {"was": title_tag(watch_title), "left": TITLE_WATCH_TRIES}
     html = render_template("chat/_message.html", oob="outerHTML", **context)
     db.session.close()  # hand the connection back while the stream winds down
     return html

@@ -6,6 +6,7 @@ import time
 
 from pen.chat.context import conversation_before
 from pen.chat.titles import clean
+from pen.chat.views import title_tag
 from pen.extensions import db
 from pen.models import Chat, Message
 from tests.integration.chat.conftest import sse_events
@@ -105,7 +106,8 @@ def test_the_open_page_picks_up_the_refined_title(chat_user, app):
     body = chat_user.send("what is the capital of France").get_data(as_text=True)
     final = sse_events(body)[-1]
     watcher = html.unescape(WATCHER.search(final).group(1))
-    assert "was=what+is+the+capital+of+France" in watcher and "left=10" in watcher
+    assert f"was={title_tag('what is the capital of France')}" in watcher and "left=10" in watcher
+    assert "capital" not in watcher  # the user's words stay out of URLs and access logs
     chat_user.wait()
     refined = wait_for_title_change(chat_user, "what is the capital of France")
     assert refined.startswith("Echo: Write a short title")
@@ -122,11 +124,11 @@ def test_the_watcher_asks_again_a_few_times_then_stops(chat_user, app):
     chat_user.send("hello there").get_data()
     chat_user.wait()
     chat_id = chat_user.last_chat_id()
-    again = chat_user.client.get(f"/c/{chat_id}/title/refined?was=hello+there&left=3", htmx=True).get_data(as_text=True)
+    again = chat_user.client.get(f"/c/{chat_id}/title/refined?was={title_tag('hello there')}&left=3", htmx=True).get_data(as_text=True)
     assert "left=2" in html.unescape(WATCHER.search(again).group(1))
-    done = chat_user.client.get(f"/c/{chat_id}/title/refined?was=hello+there&left=0", htmx=True).get_data(as_text=True)
+    done = chat_user.client.get(f"/c/{chat_id}/title/refined?was={title_tag('hello there')}&left=0", htmx=True).get_data(as_text=True)
     assert done.strip() == f'<span id="title-watch-{chat_id}" hx-swap-oob="delete"></span>'  # the watch ends
-    capped = chat_user.client.get(f"/c/{chat_id}/title/refined?was=hello+there&left=999", htmx=True).get_data(as_text=True)
+    capped = chat_user.client.get(f"/c/{chat_id}/title/refined?was={title_tag('hello there')}&left=999", htmx=True).get_data(as_text=True)
     assert "left=9" in html.unescape(WATCHER.search(capped).group(1))
 
 
