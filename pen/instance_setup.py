@@ -33,7 +33,17 @@ def ensure_secrets(instance_dir: Path = INSTANCE_DIR) -> list[str]:
     return created
 
 
+WHY_KEEP = {
+    "secret_key": "a new one signs everyone out",
+    "encryption_key": "without it the stored API keys cannot be read",
+}
+
+
+def main(instance_dir: Path = INSTANCE_DIR) -> int:
+    for name in ensure_secrets(instance_dir):
+        print(f"Generated instance/{name} (keep it safe: {WHY_KEEP[name]})")
+    return 0
+
+
 if __name__ == "__main__":
-    for name in ensure_secrets():
-        print(f"Generated instance/{name} (keep it safe: losing encryption_key makes stored API keys unreadable)")
-    sys.exit(0)
+    sys.exit(main())

@@ -4,7 +4,7 @@ import pytest
 
 from config import ProductionConfig, TestConfig
 from pen import ConfigError, create_app
-from pen.instance_setup import ensure_secrets
+from pen.instance_setup import ensure_secrets, main
 
 
 def test_secrets_are_generated_once_with_mode_0600(tmp_path, monkeypatch):
@@ -16,6 +16,16 @@ def test_secrets_are_generated_once_with_mode_0600(tmp_path, monkeypatch):
     assert stat.S_IMODE((tmp_path / "encryption_key").stat().st_mode) == 0o600
     assert ensure_secrets(tmp_path) == []
     assert (tmp_path / "secret_key").read_text() == first
+
+
+def test_make_run_says_what_each_new_secret_is_for_and_never_prints_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PEN_ENCRYPTION_KEY", raising=False)
+    assert main(tmp_path) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["Generated instance/secret_key (keep it safe: a new one signs everyone out)",
+                     "Generated instance/encryption_key (keep it safe: without it the stored API keys cannot be read)"]
+    assert main(tmp_path) == 0 and capsys.readouterr().out == ""
 
 
 def test_secrets_from_the_environment_are_not_written(tmp_path, monkeypatch):
