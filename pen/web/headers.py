@@ -1,6 +1,6 @@
-"""Security headers on every response."""
+"""Security headers on every response; pages are not stored by the browser."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -37,4 +37,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if hsts:
             response.headers.setdefault("Strict-Transport-Security", hsts)
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            # Pages hold private data: no copy on disk, and Back after a delete or a sign-out asks
+            # the server again instead of showing what is gone (the back/forward cache too).
+            response.headers["Cache-Control"] = "no-store"
         return response

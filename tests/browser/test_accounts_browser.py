@@ -66,12 +66,17 @@ def test_mobile_sidebar_opens_and_closes(page, live_server):
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
     sidebar = page.locator("#sidebar")
+    visibility = "getComputedStyle(document.getElementById('sidebar')).visibility"
     assert not sidebar.is_visible() or sidebar.bounding_box()["x"] < 0
+    assert page.evaluate(visibility) == "hidden"  # closed: out of the tab order
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('#sidebar') === null")
     page.click(".menu-button")
     page.wait_for_timeout(300)
-    assert sidebar.bounding_box()["x"] >= 0
+    assert sidebar.bounding_box()["x"] >= 0 and page.evaluate(visibility) == "visible"
     screenshot(page, "home-mobile-menu")
     page.keyboard.press("Escape")
     page.wait_for_timeout(300)
-    assert sidebar.bounding_box()["x"] < 0
+    assert sidebar.bounding_box()["x"] < 0 and page.evaluate(visibility) == "hidden"
     assert page.console_errors == []

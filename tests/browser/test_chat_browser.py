@@ -135,6 +135,27 @@ def test_rename_and_delete_a_chat(page, live_server, chat_account):
     page.click("[aria-label='Delete chat']")
     page.wait_for_url(live_server.url + "/")
     assert page.locator(".chat-link:has-text('Renamed in the browser')").count() == 0
+    response = page.go_back()  # pages are no-store: Back asks the server, which no longer has the chat
+    assert response is not None and response.status == 404
+    assert page.locator("#messages .msg").count() == 0
+    page.console_errors = []  # Chromium logs the 404 it was just shown
+
+
+def test_a_failed_or_stopped_reply_shows_no_typing_dots(page, chat_account):
+    """The pulsing dots say "writing": an empty reply that ended (error, stopped) must not keep them."""
+    dots = f"getComputedStyle(document.querySelector('{LAST_REPLY} .msg-body'), '::after').content"
+    send(page, chat_account, "this will fail", model="fake-error-500")
+    wait_done(page)
+    assert page.locator(f"{LAST_REPLY}.is-error").count() == 1
+    assert page.evaluate(dots) == "none"
+    page.reload()
+    assert page.evaluate(dots) == "none"
+    send(page, chat_account, "and this waits", model="fake-hang")
+    assert page.evaluate(dots) != "none"  # still writing: the dots are shown
+    page.keyboard.press("Escape")
+    wait_done(page)
+    assert page.evaluate(dots) == "none"
+    assert page.console_errors == []
 
 
 def test_the_refined_title_reaches_the_open_page(page, live_app, chat_account):
@@ -231,6 +252,8 @@ def test_copy_buttons_copy_code_and_whole_replies(browser, live_server, live_app
     wait_done(page)
     page.click(f"{LAST_REPLY} [data-copy-code]")
     wait_until(page, "document.querySelector('[data-copy-code].is-copied') !== null")
+    assert page.locator(f"{LAST_REPLY} [data-copy-code]").inner_text() == "Copied"
+    wait_until(page, "document.querySelector('[data-copy-code]').textContent === 'Copy'", timeout=5)
     assert page.evaluate("navigator.clipboard.readText()") == "print('copied')\n"
     page.hover(LAST_REPLY)
     page.click(f"{LAST_REPLY} [data-copy-message]")

@@ -73,6 +73,9 @@ def test_every_page_has_security_headers_and_no_cors(app, world, as_user, endpoi
         response.get_data()
         response.close()
         assert_security_headers(response)
+        if endpoint != "static":  # private pages: the browser keeps no copy (Back asks the server again)
+            assert "no-store" in response.headers.get("Cache-Control", "") or response.mimetype == "text/event-stream", \
+                response.headers.get("Cache-Control")
 
 
 def test_cross_origin_preflight_gets_no_cors_permission(client):

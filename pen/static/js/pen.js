@@ -23,14 +23,25 @@
   const sidebarOpen = () => document.getElementById("app")?.classList.contains("sidebar-open");
 
   // ---------- Copy buttons (code blocks and whole messages) ----------
+  // The button says how it went for a moment: its label (code blocks) or its colour and tooltip.
   async function copy(button, text) {
+    let copied = true;
     try {
       await navigator.clipboard.writeText(text);
-      button.classList.add("is-copied");
-      setTimeout(() => button.classList.remove("is-copied"), 1500);
     } catch (error) {
-      button.classList.add("is-copy-failed");
+      copied = false;
     }
+    const state = copied ? "is-copied" : "is-copy-failed";
+    const label = button.textContent.trim();
+    const title = button.title;
+    button.classList.add(state);
+    if (label) button.textContent = copied ? "Copied" : "Copy failed";
+    if (title) button.title = copied ? "Copied" : "Copy failed (the browser refused the clipboard)";
+    setTimeout(() => {
+      button.classList.remove(state);
+      if (label) button.textContent = label;
+      if (title) button.title = title;
+    }, 1500);
   }
 
   function messageText(article) {
