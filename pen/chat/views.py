@@ -85,15 +85,19 @@ def final_message(message_id: int, watch_title: str | None = None) -> str:
     """The finished message (actions, status, versions), swapped in place of the streaming one.
 
     `watch_title` is a new chat's automatic title: the message then carries a watcher that picks up
-    the title refined in the background (titles.refine) once it is saved."""
+    the title refined in the background (titles.refine) once it is saved, or the new title itself
+    when it was saved first."""
     message = db.session.get(Message, message_id, populate_existing=True)
     if message is None:
         return ""
     chat = db.session.get(Chat, message.chat_id)
     context = message_context(chat, message)
-    if watch_title and message.status == "complete" and chat.name == watch_title:
+    title_changed = watch_title is not None and chat.name != watch_title
+    if watch_title and message.status == "complete" and not title_changed:
         context["title_watch"] = {"was": title_tag(watch_title), "left": TITLE_WATCH_TRIES}
     html = render_template("chat/_message.html", oob="outerHTML", **context)
+    if title_changed:  # refined (or renamed) before the reply's end was sent: show it now
+        html += render_template("chat/_title_watch_done.html", chat=chat, refined=True, watching=False)
     db.session.close()  # hand the connection back while the stream winds down
     return html
 
