@@ -161,10 +161,12 @@ def test_a_failed_or_stopped_reply_shows_no_typing_dots(page, chat_account):
 def test_the_refined_title_reaches_the_open_page(page, live_app, chat_account):
     live_app.config["PEN_AUTO_TITLE"] = True
     try:
-        send(page, chat_account, "capital of France")
+        # the title call takes as long as the reply's first token: the reply's end is shown well before
+        send(page, chat_account, "capital of France", model="fake-slow?ttft=0.3")
         wait_done(page)
         assert page.locator(".title-button").inner_text() == "capital of France"
-        page.wait_for_selector(".title-button:has-text('Echo: Write a short title')", timeout=10_000)
+        assert page.locator(".title-watch").count() == 1
+        wait_until(page, "document.querySelector('.title-button').textContent.trim() !== 'capital of France'", timeout=10)
     finally:
         live_app.config["PEN_AUTO_TITLE"] = False
     refined = page.locator(".title-button").inner_text()
@@ -211,25 +213,49 @@ def test_chat_page_screenshots(browser, live_server, live_app, fake_provider, sc
     context.close()
 
 
-def test_older_messages_load_on_scroll_up_and_the_view_stays_put(page, live_app, chat_account):
+def long_chat(page, live_app, allow) -> int:
+    """A chat of 130 messages, open in `page` (its latest 50 shown)."""
     from pen.extensions import db
-    from pen.models import Chat, Message, User
+    from pen.models import Message
 
-    send(page, chat_account, "seed a chat")
+    send(page, allow, "seed a chat")
     wait_done(page)
     chat_id = int(page.url.rsplit("/", 1)[1])
-    with live_app.app_context():  # grow it to 130 messages
-        chat = db.session.get(Chat, chat_id)
-        parent = db.session.scalars(db.select(Message.id).where(Message.chat_id == chat.id).order_by(Message.id.desc())).first()
+    with live_app.app_context():
+        parent = db.session.scalars(db.select(Message.id).where(Message.chat_id == chat_id).order_by(Message.id.desc())).first()
         for n in range(128):
-            message = Message(chat_id=chat.id, role="user" if n % 2 == 0 else "assistant", content=f"filler {n}",
+            message = Message(chat_id=chat_id, role="user" if n % 2 == 0 else "assistant", content=f"filler {n}",
                               provider="Fake", model="fake-echo", parent_id=parent)
             db.session.add(message)
             db.session.flush()
             parent = message.id
         db.session.commit()
-        assert db.session.get(User, chat.user_id)
     page.reload()
+    return chat_id
+
+
+def test_editing_the_system_prompt_of_a_long_chat_keeps_the_reader_in_place(page, live_app, chat_account):
+    long_chat(page, live_app, chat_account)
+    assert page.locator("#messages .msg").count() == 50
+    scroll_top = "document.getElementById('chat-scroll').scrollTop"
+    before = page.evaluate(scroll_top)
+    page.click("#chat-header [aria-label='System prompt']")
+    page.wait_for_selector("#system-prompt-input")
+    assert page.evaluate("document.activeElement.id") == "system-prompt-input"
+    assert page.locator("#system-prompt-input").is_visible()
+    page.wait_for_timeout(400)
+    assert page.locator("#messages .msg").count() == 50, "opening the editor loaded older pages"
+    assert abs(page.evaluate(scroll_top) - before) < 5
+    screenshot(page, "chat-system-editor-long-chat")
+    page.fill("#system-prompt-input", "Be brief.")
+    page.click("#system-prompt button[type=submit]")
+    page.wait_for_selector("#system-prompt .system-view")
+    assert page.locator("#messages .msg").count() == 50 and abs(page.evaluate(scroll_top) - before) < 5
+    assert page.console_errors == []
+
+
+def test_older_messages_load_on_scroll_up_and_the_view_stays_put(page, live_app, chat_account):
+    long_chat(page, live_app, chat_account)
     assert page.locator("#messages .msg").count() == 50
     anchor = page.locator("#messages .msg").first
     anchor_text = anchor.inner_text()
