@@ -44,6 +44,7 @@ class DefaultsForm(FlaskForm):
     choice = SelectField("Provider and model for new chats", choices=[], validate_choice=True)
 
     def set_choices(self, choices) -> "DefaultsForm":
+        self.has_providers = bool(choices)  # usable providers, with or without listed models
         self.choice.choices = [SelectChoice("", "Automatic: the first one available")] + [
             SelectChoice(f"{choice.provider.id}:{model}", model, optgroup=choice.provider.name)
             for choice in choices

@@ -167,6 +167,20 @@ def test_defaults_for_new_chats(app, signed_in, user_id):
     assert row(app, User, user_id).default_provider is None
 
 
+def test_the_new_chats_hint_says_what_is_missing(app, signed_in, user_id):
+    def defaults_card() -> str:
+        return signed_in.get("/settings").text.split('id="defaults"')[1].split("</section>")[0]
+
+    assert "Add a key above to choose a model." in defaults_card()
+    provider_id = add_provider(app, "OpenAI", models=[], default_model="")  # a key, but no model listed yet
+    connection_id = add_key(app, user_id, "OpenAI", KEY)
+    card = defaults_card()
+    assert "Add a key above" not in card and "No models are listed for your providers yet" in card
+    signed_in.post(f"/settings/connections/{connection_id}/model", data={f"m{provider_id}-model": "gpt-typed"}, htmx=True)
+    card = defaults_card()
+    assert "No models are listed" not in card and f'value="{provider_id}:gpt-typed"' in card
+
+
 def test_when_the_admin_disallows_personal_keys_the_forms_are_hidden(app, signed_in, user_id):
     provider_id = add_provider(app, "OpenAI")
     add_key(app, user_id, "OpenAI", KEY)
