@@ -22,6 +22,9 @@ def test_sign_up_sign_out_sign_in(page, live_server):
     assert page.locator("#welcome h2").inner_text() == "What can I help with?"
     assert "No AI provider is set up for you yet" in page.locator("#welcome").inner_text()
     assert page.locator(".nav-link:has-text('Browser User')").count() == 1
+    assert page.locator("select[name=model]").is_disabled()
+    assert page.locator("select[name=model] option").all_inner_texts() == ["No models yet"]
+    assert page.locator("#composer-input").is_disabled()
     screenshot(page, "home-empty")
 
     page.click("text=Sign out")

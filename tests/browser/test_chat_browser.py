@@ -254,6 +254,29 @@ def test_editing_the_system_prompt_of_a_long_chat_keeps_the_reader_in_place(page
     assert page.console_errors == []
 
 
+def test_new_chat_and_search_stay_in_view_while_the_chat_list_scrolls(page, live_app, chat_account):
+    from pen.extensions import db
+    from pen.models import Chat
+
+    send(page, chat_account, "the first of many")
+    wait_done(page)
+    chat_id = int(page.url.rsplit("/", 1)[1])
+    with live_app.app_context():
+        user_id = db.session.get(Chat, chat_id).user_id
+        db.session.add_all(Chat(user_id=user_id, name=f"Chat {n}") for n in range(60))
+        db.session.commit()
+    page.reload()
+    page.evaluate("document.querySelector('.sidebar-body').scrollTop = 100000")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('.sidebar-body').scrollTop") > 300
+    for selector in (".new-chat", ".chat-filter input"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and 0 <= box["y"] < 150, (selector, box)
+    screenshot(page, "sidebar-scrolled")
+    page.fill(".chat-filter input", "Chat 42")
+    wait_until(page, "document.querySelectorAll('#chat-list .chat-link').length === 1")
+
+
 def test_older_messages_load_on_scroll_up_and_the_view_stays_put(page, live_app, chat_account):
     long_chat(page, live_app, chat_account)
     assert page.locator("#messages .msg").count() == 50

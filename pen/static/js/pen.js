@@ -125,7 +125,7 @@
     if (!form) return;
     form.classList.toggle("is-busy", busy);
     const input = composerInput();
-    const hasModel = !!$("select[name=model] option", form);
+    const hasModel = !!$("select[name=model] option:not([value=''])", form);
     input.disabled = busy || !hasModel;
     $(".send-button", form).disabled = busy || !hasModel;
     if (!busy && hasModel) input.focus();
