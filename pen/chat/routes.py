@@ -53,7 +53,8 @@ def message(message_id: int):
 
 @bp.get("/c/<int:chat_id>/title")
 def title(chat_id: int):
-    return render("chat/_header.html", "chat/_header.html", chat=service.get_chat_or_404(chat_id))
+    """The header again (a rename cancelled), with the focus back on the title."""
+    return render("chat/_header.html", "chat/_header.html", chat=service.get_chat_or_404(chat_id), focus_title=True)
 
 
 @bp.get("/c/<int:chat_id>/title/refined")

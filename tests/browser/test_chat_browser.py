@@ -126,11 +126,16 @@ def test_rename_and_delete_a_chat(page, live_server, chat_account):
     send(page, chat_account, "a chat to rename")
     wait_done(page)
     page.click(".title-button")
+    page.click("#chat-header [data-cancel]")
+    page.wait_for_selector(".title-button")
+    assert page.evaluate("document.activeElement.classList.contains('title-button')")  # cancelled: focus is back
+    page.click(".title-button")
     page.fill("#rename-input", "Renamed in the browser")
     page.keyboard.press("Enter")
     page.wait_for_selector(".title-button:has-text('Renamed in the browser')")
     assert page.locator(".chat-link[aria-current=page]").inner_text() == "Renamed in the browser"
     assert page.title() == "Renamed in the browser · Pen"
+    assert page.evaluate("document.activeElement.classList.contains('title-button')")  # focus stays on the title
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("[aria-label='Delete chat']")
     page.wait_for_url(live_server.url + "/")
