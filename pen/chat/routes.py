@@ -47,8 +47,9 @@ def older_messages(chat_id: int):
 
 @bp.get("/messages/<int:message_id>")
 def message(message_id: int):
+    """The message again (an edit cancelled), with the focus back on its Edit button."""
     item, chat = service.get_message_or_404(message_id)
-    return render("chat/_message.html", "chat/_message.html", **views.message_context(chat, item))
+    return render("chat/_message.html", "chat/_message.html", focus_edit=True, **views.message_context(chat, item))
 
 
 @bp.get("/c/<int:chat_id>/title")

@@ -114,6 +114,10 @@ def test_edit_a_message_and_resend(page, chat_account):
     wait_done(page)
     page.hover("#messages .msg-user")
     page.click("#messages .msg-user [aria-label=Edit]")
+    page.click("#messages .edit-form [data-cancel]")
+    page.wait_for_selector("#messages .msg-user [aria-label=Edit]")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Edit"  # cancelled: focus is back
+    page.click("#messages .msg-user [aria-label=Edit]")
     page.fill("#messages .edit-form textarea", "edited question")
     page.click("#messages .edit-form button[type=submit]")
     wait_until(page, "document.querySelector('#messages .msg-user .msg-body')?.innerText === 'edited question'")
