@@ -42,7 +42,12 @@ class ProviderChoice:
 
 def user_keys_allowed() -> bool:
     setting = db.session.get(Setting, ALLOW_USER_KEYS)
-    return setting is None or setting.value == "1"
+    return allows_user_keys(setting.value if setting else None)
+
+
+def allows_user_keys(setting_value: str | None) -> bool:
+    """Users may add their own keys unless the admin turned it off (no row: allowed)."""
+    return setting_value is None or setting_value == "1"
 
 
 def own_connection(user: User, provider_name: str) -> Connection | None:
@@ -103,7 +108,7 @@ def usable_providers(user: User) -> list[ProviderChoice]:
         newest = keys.setdefault(provider, {})
         if connection is not None:
             newest[connection.is_shared] = connection
-    own_allowed = not rows or rows[0][2] in (None, "1")
+    own_allowed = allows_user_keys(rows[0][2]) if rows else True
     choices = []
     for provider, newest in keys.items():
         connection = (newest.get(False) if own_allowed else None) or newest.get(True)

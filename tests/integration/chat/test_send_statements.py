@@ -13,7 +13,7 @@ MAX_SEND_STATEMENTS = 8  # user, chat, providers with keys, lock, newest message
 CONVERSATION_BATCH = "SELECT chat_messages.id, chat_messages.role, chat_messages.content, chat_messages.status"
 
 
-def database_work_of_send(chat_user, chat_id: int, statements) -> tuple[list[str], int]:
+def database_work_of_send(chat_user, chat_id: int) -> tuple[list[str], int]:
     """Statements and transactions of the request's own thread (the reply's thread is left out)."""
     request_thread = threading.current_thread()
     mine = []
@@ -42,15 +42,15 @@ def database_work_of_send(chat_user, chat_id: int, statements) -> tuple[list[str
     return mine, len(begins)
 
 
-def test_a_send_is_one_transaction_with_the_same_statements_for_a_small_and_a_big_chat(chat_user, statements):
+def test_a_send_is_one_transaction_with_the_same_statements_for_a_small_and_a_big_chat(chat_user):
     chat_user.allow("fake-echo")
     small, big = add_chat(chat_user.app, chat_user.user_id, 10, "Small"), add_chat(chat_user.app, chat_user.user_id,
                                                                                    1000, "Big")
-    database_work_of_send(chat_user, small, statements)  # warm: first-request work is not what is measured
-    small_statements, small_transactions = database_work_of_send(chat_user, small, statements)
-    big_statements, big_transactions = database_work_of_send(chat_user, big, statements)
+    database_work_of_send(chat_user, small)  # warm: first-request work is not what is measured
+    small_statements, small_transactions = database_work_of_send(chat_user, small)
+    big_statements, big_transactions = database_work_of_send(chat_user, big)
     assert small_transactions == big_transactions == 1
     assert len(small_statements) <= MAX_SEND_STATEMENTS, "\n".join(small_statements)
-    besides_conversation = [[s for s in statements if not s.startswith(CONVERSATION_BATCH)]
-                            for statements in (small_statements, big_statements)]
+    besides_conversation = [[s for s in sent if not s.startswith(CONVERSATION_BATCH)]
+                            for sent in (small_statements, big_statements)]
     assert len(besides_conversation[0]) == len(besides_conversation[1]) == MAX_SEND_STATEMENTS - 1
