@@ -24,6 +24,11 @@ def sse_events(body: str) -> list[str]:
     return events
 
 
+def is_body_update(event: str) -> bool:
+    """A growing reply's body (a new chat's first event also swaps the chat list out of band)."""
+    return '-body" hx-swap-oob="innerHTML"' in event
+
+
 def text_of(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 

@@ -4,7 +4,7 @@ import pytest
 
 from pen.extensions import db
 from pen.models import Chat, Provider, Setting
-from tests.integration.chat.conftest import add_fake_provider, sse_events, text_of
+from tests.integration.chat.conftest import add_fake_provider, is_body_update, sse_events, text_of
 
 
 def test_send_saves_both_rows_and_streams_the_reply(chat_user):
@@ -45,7 +45,7 @@ def test_later_messages_go_to_the_same_chat_and_carry_the_history(chat_user):
 
 def test_reply_streams_in_several_updates(chat_user):
     body = chat_user.send("go", model="fake-tokens-200?delay=0.002").get_data(as_text=True)
-    updates = [e for e in sse_events(body) if 'hx-swap-oob="innerHTML"' in e]
+    updates = [e for e in sse_events(body) if is_body_update(e)]
     assert len(updates) >= 3
     chat_user.wait()
     assert len(chat_user.messages()[-1].content.split()) == 200

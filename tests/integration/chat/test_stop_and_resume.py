@@ -6,7 +6,7 @@ from pen.chat.generation import registry
 from pen.extensions import db
 from pen.models import Message
 from pen.orm import utcnow
-from tests.integration.chat.conftest import sse_events, text_of
+from tests.integration.chat.conftest import is_body_update, sse_events, text_of
 
 SLOW = "fake-tokens-60?delay=0.02"
 
@@ -39,16 +39,12 @@ def read_until(chunks, predicate) -> list[str]:
     return parts
 
 
-def is_update(chunk: str) -> bool:
-    return 'hx-swap-oob="innerHTML"' in chunk
-
-
 LONG = "fake-tokens-200?delay=0.02"  # 4 s: a stop that works ends it long before
 
 
 def test_stop_ends_the_reply_and_keeps_the_partial_text(chat_user, app):
     response, chunks = open_stream(chat_user, model=LONG)
-    parts = read_until(chunks, is_update)
+    parts = read_until(chunks, is_body_update)
     reply = streaming_reply(chat_user)
     started = time.monotonic()
     assert chat_user.client.post(f"/messages/{reply.id}/stop", htmx=True).status_code == 204
@@ -64,7 +60,7 @@ def test_stop_ends_the_reply_and_keeps_the_partial_text(chat_user, app):
 
 def test_stop_reaches_a_generation_running_in_another_worker(chat_user, app):
     response, chunks = open_stream(chat_user, model=LONG)
-    read_until(chunks, is_update)
+    read_until(chunks, is_body_update)
     reply = streaming_reply(chat_user)
     with app.app_context():  # what the stop route on another worker does: only the database flag
         db.session.get(Message, reply.id).stop_requested = True
@@ -79,7 +75,7 @@ def test_stop_reaches_a_generation_running_in_another_worker(chat_user, app):
 
 def test_composer_stop_stops_the_chats_reply(chat_user):
     response, chunks = open_stream(chat_user)
-    read_until(chunks, is_update)
+    read_until(chunks, is_body_update)
     chat_id = chat_user.last_chat_id()
     assert chat_user.client.post("/chats/stop", data={"chat_id": chat_id}, htmx=True).status_code == 204
     list(chunks)
@@ -139,7 +135,7 @@ def test_following_from_another_worker_reads_the_checkpoints(chat_user, app):
 
 def test_checkpoints_reach_the_database_while_streaming(chat_user):
     response, chunks = open_stream(chat_user, model="fake-tokens-80?delay=0.05")
-    read_until(chunks, is_update)
+    read_until(chunks, is_body_update)
     response.close()  # the browser leaves; the reply goes on and is checkpointed
     assert wait_for(lambda: len(streaming_reply(chat_user).content) > 0, timeout=3)
     assert streaming_reply(chat_user).status == "streaming"
@@ -199,7 +195,7 @@ def test_stop_clears_a_reply_whose_worker_died(chat_user, app):
 
 def test_deleting_a_chat_stops_its_reply_even_on_another_worker(chat_user, app):
     response, chunks = open_stream(chat_user, model=LONG)
-    read_until(chunks, is_update)
+    read_until(chunks, is_body_update)
     response.close()
     reply = streaming_reply(chat_user)
     with app.app_context():  # what "delete all my chats" on another worker does: the rows go
